@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from careers import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("advice/", views.advice_list, name="advice_list"),
+    path("paths/<slug:slug>/", views.path_detail, name="path_detail"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/", include("careers.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,51 @@
+"""Reads of the knowledge base for pages and the API: published content only."""
+
+from django.db.models import Prefetch, QuerySet
+
+from careers.models import AdviceItem, CareerPath, Criterion, Goal, RedFlagRule, Tag
+
+
+def path_list() -> QuerySet[CareerPath]:
+    return CareerPath.objects.published()
+
+
+def path_detail(*, slug: str) -> CareerPath | None:
+    published_goals = Goal.objects.published().select_related("requires_path")
+    return (
+        CareerPath.objects.published()
+        .prefetch_related(Prefetch("goals", queryset=published_goals))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def criterion_list(*, path: CareerPath | None = None) -> QuerySet[Criterion]:
+    criteria = Criterion.objects.published().prefetch_related(
+        Prefetch("paths", queryset=CareerPath.objects.published())
+    )
+    if path is not None:
+        criteria = criteria.filter(paths=path)
+    return criteria
+
+
+def red_flag_list(*, path: CareerPath | None = None) -> QuerySet[RedFlagRule]:
+    rules = RedFlagRule.objects.published().filter(criterion__published=True)
+    if path is not None:
+        rules = rules.filter(criterion__paths=path).distinct()
+    return rules.select_related("criterion")
+
+
+def advice_list(*, path_slug: str = "", tag_slug: str = "") -> QuerySet[AdviceItem]:
+    items = AdviceItem.objects.published().prefetch_related(
+        Prefetch("paths", queryset=CareerPath.objects.published()), "tags"
+    )
+    if path_slug:
+        items = items.filter(paths__slug=path_slug, paths__published=True)
+    if tag_slug:
+        items = items.filter(tags__slug=tag_slug)
+    return items.distinct()
+
+
+def tag_list() -> QuerySet[Tag]:
+    """Tags that label at least one published advice item."""
+    return Tag.objects.filter(advice_items__published=True).distinct()

@@ -1,0 +1,503 @@
+"""Loading the seed content in ``seeds/`` into the knowledge base.
+
+Every seeded row remembers the fingerprint of what the loader last wrote to it. On the next
+load a row whose current fingerprint differs was changed by an editor in the admin: the loader
+keeps it and reports it instead of overwriting the editor's work. Rows are matched by their
+natural key (``slug`` or ``key``), never by primary key, so seeds load into any database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from careers.models import (
+    AdviceItem,
+    CareerPath,
+    Criterion,
+    Goal,
+    LearningTrack,
+    RedFlagRule,
+    Tag,
+    Tip,
+    TrackCourse,
+    TrackPrerequisite,
+    TrackProjectStep,
+)
+from careers.models.content import WEEKDAYS
+
+CITATION_DEFAULTS = {"source": "interview", "span": "", "url": "", "licence": "own-words"}
+CITATION_FIELDS = {
+    "source": "citation_source",
+    "span": "citation_span",
+    "url": "citation_url",
+    "licence": "citation_licence",
+}
+WEEKDAY_NUMBERS = {name.lower(): number for number, name in WEEKDAYS}
+WEEKDAY_NAMES = {number: name.lower() for number, name in WEEKDAYS}
+
+
+class SeedError(Exception):
+    """Bad seed data; the message names the file and the item."""
+
+
+def _days_to_db(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    return [WEEKDAY_NUMBERS.get(str(day).lower(), day) for day in value]
+
+
+def _days_from_db(value: Any) -> Any:
+    return [WEEKDAY_NAMES.get(day, day) for day in value]
+
+
+def _lines_to_db(value: Any) -> Any:
+    if isinstance(value, list):
+        return "\n".join(str(line).strip() for line in value)
+    return value
+
+
+def _lines_from_db(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    related_name: str
+    model: type[models.Model]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SeedSpec:
+    """How one section of one seed file maps onto a model."""
+
+    file: str
+    section: str
+    model: type[models.Model]
+    key_field: str
+    fields: tuple[str, ...]
+    many: dict[str, type[models.Model]] = field(default_factory=dict)
+    foreign: dict[str, type[models.Model]] = field(default_factory=dict)
+    children: tuple[ChildSpec, ...] = ()
+    # YAML form <-> database form for fields that read better differently in a text file.
+    transforms: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = field(
+        default_factory=dict
+    )
+    cited: bool = True
+
+    @property
+    def positioned(self) -> bool:
+        return any(f.name == "position" for f in self.model._meta.get_fields())
+
+    def allowed_keys(self) -> set[str]:
+        keys = {self.key_field, *self.fields, *self.many, *self.foreign}
+        keys |= {child.related_name for child in self.children}
+        if self.cited:
+            keys.add("citation")
+        return keys
+
+
+def _natural_key_field(model: type[models.Model]) -> str:
+    return "slug" if any(f.name == "slug" for f in model._meta.get_fields()) else "key"
+
+
+# Loaded in this order: a spec may only refer to models loaded before it.
+SEED_SPECS: tuple[SeedSpec, ...] = (
+    SeedSpec(
+        file="paths.yaml",
+        section="paths",
+        model=CareerPath,
+        key_field="slug",
+        fields=("name", "summary", "what_to_look_for", "typical_questions"),
+        transforms={"typical_questions": (_lines_to_db, _lines_from_db)},
+    ),
+    SeedSpec(
+        file="goals.yaml",
+        section="goals",
+        model=Goal,
+        key_field="slug",
+        fields=("name", "description"),
+        many={"paths": CareerPath},
+        foreign={"requires_path": CareerPath},
+    ),
+    SeedSpec(
+        file="criteria.yaml",
+        section="criteria",
+        model=Criterion,
+        key_field="key",
+        fields=(
+            "question",
+            "help_text",
+            "category",
+            "answer_type",
+            "default_weight",
+            "count_target",
+            "question_to_ask",
+        ),
+        many={"paths": CareerPath},
+    ),
+    SeedSpec(
+        file="red_flags.yaml",
+        section="red_flags",
+        model=RedFlagRule,
+        key_field="key",
+        fields=("title", "operator", "value", "severity", "explanation"),
+        foreign={"criterion": Criterion},
+        transforms={"value": (lambda v: "" if v is None else str(v).lower(), lambda v: v)},
+    ),
+    SeedSpec(
+        file="advice.yaml",
+        section="tags",
+        model=Tag,
+        key_field="slug",
+        fields=("name", "kind"),
+        cited=False,
+    ),
+    SeedSpec(
+        file="advice.yaml",
+        section="advice",
+        model=AdviceItem,
+        key_field="slug",
+        fields=("title", "body"),
+        many={"paths": CareerPath, "tags": Tag},
+    ),
+    SeedSpec(
+        file="tracks.yaml",
+        section="tracks",
+        model=LearningTrack,
+        key_field="slug",
+        fields=(
+            "name",
+            "summary",
+            "ml_course_title",
+            "ml_course_weeks",
+            "ml_course_first_when",
+            "specialization_title",
+            "default_weeks",
+            "papers_per_week",
+            "study_days",
+        ),
+        children=(
+            ChildSpec("prerequisites", TrackPrerequisite, ("key", "question", "help_text")),
+            ChildSpec("courses", TrackCourse, ("title", "summary", "weeks_share")),
+            ChildSpec("project_steps", TrackProjectStep, ("title", "description")),
+        ),
+        transforms={"study_days": (_days_to_db, _days_from_db)},
+    ),
+    SeedSpec(
+        file="tips.yaml",
+        section="tips",
+        model=Tip,
+        key_field="key",
+        fields=("text",),
+        foreign={"track": LearningTrack},
+    ),
+)
+
+
+@dataclass
+class SectionReport:
+    file: str
+    section: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.file} [{self.section}]: {len(self.created)} created, "
+            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.kept)} kept (changed in the admin since the last load)"
+        )
+
+
+@dataclass
+class SeedReport:
+    sections: list[SectionReport] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return sum(len(s.created) + len(s.updated) for s in self.sections)
+
+    @property
+    def kept(self) -> list[tuple[str, str]]:
+        return [(s.file, key) for s in self.sections for key in s.kept]
+
+
+def fingerprint(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _field_default(model: type[models.Model], name: str) -> Any:
+    model_field = model._meta.get_field(name)
+    if model_field.many_to_many:
+        return []
+    if model_field.has_default():
+        return model_field.get_default()
+    if model_field.null:
+        return None
+    return ""
+
+
+def _child_rows(spec: ChildSpec, children: Iterable[models.Model]) -> list[dict[str, Any]]:
+    return [{name: getattr(child, name) for name in spec.fields} for child in children]
+
+
+def seed_item_serialize(
+    spec: SeedSpec,
+    instance: models.Model,
+    *,
+    many_keys: dict[str, list[str]],
+    children: dict[str, list[models.Model]],
+) -> dict[str, Any]:
+    """The YAML form of one item. Both sides of every comparison go through here."""
+    data: dict[str, Any] = {spec.key_field: getattr(instance, spec.key_field)}
+    for name in spec.fields:
+        value = getattr(instance, name)
+        if name in spec.transforms:
+            value = spec.transforms[name][1](value)
+        data[name] = value
+    for name in spec.many:
+        data[name] = sorted(many_keys[name])
+    for name, target in spec.foreign.items():
+        related = getattr(instance, name)
+        data[name] = getattr(related, _natural_key_field(target)) if related else None
+    for child in spec.children:
+        data[child.related_name] = _child_rows(child, children[child.related_name])
+    if spec.cited:
+        data["citation"] = {key: getattr(instance, attr) for key, attr in CITATION_FIELDS.items()}
+    if spec.positioned:
+        data["position"] = instance.position
+    return data
+
+
+def seed_item_serialize_stored(spec: SeedSpec, instance: models.Model) -> dict[str, Any]:
+    many_keys = {
+        name: [getattr(obj, _natural_key_field(target)) for obj in getattr(instance, name).all()]
+        for name, target in spec.many.items()
+    }
+    children = {c.related_name: list(getattr(instance, c.related_name).all()) for c in spec.children}
+    return seed_item_serialize(spec, instance, many_keys=many_keys, children=children)
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+@dataclass
+class _Planned:
+    key: str
+    instance: models.Model
+    many_ids: dict[str, list[int]]
+    many_keys: dict[str, list[str]]
+    children: dict[str, list[models.Model]]
+
+
+class _SectionLoader:
+    def __init__(self, spec: SeedSpec, items: list[Any], known: dict[type, dict[str, Any]]):
+        self.spec = spec
+        self.items = items
+        self.known = known
+
+    def fail(self, key: str | None, message: str) -> SeedError:
+        where = f"{self.spec.section} item '{key}'" if key else self.spec.section
+        return SeedError(f"seeds/{self.spec.file}: {where}: {message}")
+
+    def plan(self, raw: Any, index: int, existing: models.Model | None) -> _Planned:
+        spec = self.spec
+        if not isinstance(raw, dict):
+            raise self.fail(None, f"entry #{index + 1} is not a mapping of fields")
+        key = raw.get(spec.key_field)
+        if not key or not isinstance(key, str):
+            raise self.fail(None, f"entry #{index + 1} has no '{spec.key_field}'")
+        unknown = sorted(set(raw) - spec.allowed_keys())
+        if unknown:
+            raise self.fail(key, f"unknown field(s) {', '.join(unknown)}")
+
+        instance = spec.model(**{spec.key_field: key})
+        if existing is not None:
+            instance.pk = existing.pk
+        for name in spec.fields:
+            value = raw.get(name, _field_default(spec.model, name))
+            if name in spec.transforms:
+                value = spec.transforms[name][0](value)
+            setattr(instance, name, value)
+        if spec.positioned:
+            instance.position = index + 1
+        if spec.cited:
+            citation = raw.get("citation")
+            if not isinstance(citation, dict):
+                raise self.fail(key, "needs a citation with at least a span or a url")
+            extra = sorted(set(citation) - set(CITATION_DEFAULTS))
+            if extra:
+                raise self.fail(key, f"unknown citation field(s) {', '.join(extra)}")
+            for ckey, attr in CITATION_FIELDS.items():
+                value = citation.get(ckey, CITATION_DEFAULTS[ckey])
+                setattr(instance, attr, "" if value is None else str(value))
+
+        for name, target in spec.foreign.items():
+            ref = raw.get(name)
+            if ref is None:
+                setattr(instance, name, None)
+                continue
+            obj = self.known[target].get(ref)
+            if obj is None:
+                raise self.fail(key, f"{name}: no {target._meta.verbose_name} '{ref}'")
+            setattr(instance, name, obj)
+
+        many_ids: dict[str, list[int]] = {}
+        many_keys: dict[str, list[str]] = {}
+        for name, target in spec.many.items():
+            refs = raw.get(name, [])
+            if not isinstance(refs, list):
+                raise self.fail(key, f"{name} must be a list")
+            missing = [ref for ref in refs if ref not in self.known[target]]
+            if missing:
+                raise self.fail(
+                    key, f"{name}: no {target._meta.verbose_name} {', '.join(map(str, missing))}"
+                )
+            many_ids[name] = [self.known[target][ref].pk for ref in refs]
+            many_keys[name] = [str(ref) for ref in refs]
+
+        exclude = list(spec.many) + ["seed_fingerprint"]
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=existing is None)
+        except ValidationError as error:
+            raise self.fail(key, _messages(error)) from None
+
+        children: dict[str, list[models.Model]] = {}
+        for child_spec in spec.children:
+            rows = raw.get(child_spec.related_name, [])
+            if not isinstance(rows, list):
+                raise self.fail(key, f"{child_spec.related_name} must be a list")
+            built = []
+            for position, row in enumerate(rows, start=1):
+                if not isinstance(row, dict) or set(row) - set(child_spec.fields):
+                    raise self.fail(
+                        key,
+                        f"{child_spec.related_name} #{position} takes only "
+                        f"{', '.join(child_spec.fields)}",
+                    )
+                child = child_spec.model(position=position, **row)
+                try:
+                    child.full_clean(exclude=["track"], validate_constraints=False)
+                except ValidationError as error:
+                    raise self.fail(
+                        key, f"{child_spec.related_name} #{position}: {_messages(error)}"
+                    ) from None
+                built.append(child)
+            children[child_spec.related_name] = built
+        return _Planned(key, instance, many_ids, many_keys, children)
+
+    def apply(self, report: SectionReport) -> None:
+        spec = self.spec
+        queryset = spec.model.objects.all()
+        if spec.many:
+            queryset = queryset.prefetch_related(*spec.many)
+        if spec.children:
+            queryset = queryset.prefetch_related(*(c.related_name for c in spec.children))
+        existing = {getattr(obj, spec.key_field): obj for obj in queryset}
+
+        seen: set[str] = set()
+        for index, raw in enumerate(self.items):
+            key = raw.get(spec.key_field) if isinstance(raw, dict) else None
+            planned = self.plan(raw, index, existing.get(key))
+            if planned.key in seen:
+                raise self.fail(planned.key, "appears twice")
+            seen.add(planned.key)
+            desired = seed_item_serialize(
+                spec,
+                planned.instance,
+                many_keys=planned.many_keys,
+                children=planned.children,
+            )
+            stored = existing.get(planned.key)
+            if stored is not None:
+                current = seed_item_serialize_stored(spec, stored)
+                if fingerprint(current) != stored.seed_fingerprint:
+                    report.kept.append(planned.key)
+                    self.known[spec.model][planned.key] = stored
+                    continue
+                if current == desired:
+                    report.unchanged.append(planned.key)
+                    self.known[spec.model][planned.key] = stored
+                    continue
+            self._write(planned, desired)
+            (report.created if stored is None else report.updated).append(planned.key)
+            self.known[spec.model][planned.key] = planned.instance
+
+    def _write(self, planned: _Planned, desired: dict[str, Any]) -> None:
+        instance = planned.instance
+        instance.seed_fingerprint = fingerprint(desired)
+        instance.save()
+        for name, ids in planned.many_ids.items():
+            getattr(instance, name).set(ids)
+        for child_spec in self.spec.children:
+            getattr(instance, child_spec.related_name).all().delete()
+            for child in planned.children[child_spec.related_name]:
+                child.track = instance
+            child_spec.model.objects.bulk_create(planned.children[child_spec.related_name])
+
+
+def _read_file(directory: Path, name: str) -> dict[str, Any]:
+    path = directory / name
+    if not path.exists():
+        raise SeedError(f"seeds/{name}: file not found in {directory}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise SeedError(f"seeds/{name}: not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise SeedError(f"seeds/{name}: expected a mapping of sections at the top level")
+    return data
+
+
+def seeds_load(
+    *, directory: Path, progress: Callable[[str], None] | None = None
+) -> SeedReport:
+    """Load every seed file in ``directory``, all or nothing.
+
+    Creates missing items, updates items whose seed text changed, leaves identical items
+    alone, and keeps (and reports) items an editor changed since the last load. Any bad item
+    aborts the whole load with a ``SeedError`` naming the file and the item.
+    """
+    files: dict[str, dict[str, Any]] = {}
+    for spec in SEED_SPECS:
+        if spec.file not in files:
+            files[spec.file] = _read_file(directory, spec.file)
+    for name, data in files.items():
+        sections = {spec.section for spec in SEED_SPECS if spec.file == name}
+        unknown = sorted(set(data) - sections)
+        if unknown:
+            raise SeedError(f"seeds/{name}: unknown section(s) {', '.join(unknown)}")
+
+    report = SeedReport()
+    known: dict[type, dict[str, Any]] = {}
+    with transaction.atomic():
+        for spec in SEED_SPECS:
+            known[spec.model] = {
+                getattr(obj, spec.key_field): obj for obj in spec.model.objects.all()
+            }
+            items = files[spec.file].get(spec.section) or []
+            if not isinstance(items, list):
+                raise SeedError(f"seeds/{spec.file}: '{spec.section}' must be a list of items")
+            section = SectionReport(file=spec.file, section=spec.section)
+            _SectionLoader(spec, items, known).apply(section)
+            report.sections.append(section)
+            if progress is not None:
+                progress(section.summary())
+    return report

@@ -1,0 +1,10 @@
+"""Celery tasks: thin wrappers that call services."""
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(name="careers.tasks.health_ping", ignore_result=False)
+def health_ping() -> dict[str, str]:
+    """Prove a worker is consuming from the broker; answers with the time it ran."""
+    return {"status": "ok", "at": timezone.now().isoformat()}
