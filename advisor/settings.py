@@ -26,7 +26,7 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off: generate one with "
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -85,7 +85,7 @@ TEMPLATES = [
     },
 ]
 
-# Databases ------------------------------------------------------------------------------------
+# Databases ---------------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -115,7 +115,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Celery ---------------------------------------------------------------------------------------
+# Celery ------------------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -147,18 +147,45 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
-# Email ------------------------------------------------------------------------------------------
+# Email -------------------------------------------------------------------------------------------
+
+
+def mailer_from_url(url: str) -> dict:
+    """A MAILERS entry from django-environ's EMAIL_URL form (smtp://user:pass@host:port,
+    smtp+tls://..., consolemail://, filemail:///path)."""
+    config = environ.Env.email_url_config(url)
+    backend = config["EMAIL_BACKEND"]
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": config["EMAIL_HOST"],
+            "port": config["EMAIL_PORT"],
+            "username": config["EMAIL_HOST_USER"] or None,
+            "password": config["EMAIL_HOST_PASSWORD"] or None,
+            "use_tls": bool(config.get("EMAIL_USE_TLS")),
+            "use_ssl": bool(config.get("EMAIL_USE_SSL")),
+            "timeout": env.int("EMAIL_TIMEOUT", default=10),
+        }
+    elif backend.endswith("filebased.EmailBackend"):
+        options = {"file_path": config["EMAIL_FILE_PATH"] or str(VAR_DIR / "mail")}
+    else:
+        options = {}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
 EMAIL_URL = env.str("EMAIL_URL", default="")
-if EMAIL_URL:
-    # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS...
-    globals().update(env.email_url("EMAIL_URL"))
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+MAILERS = {
+    "default": mailer_from_url(EMAIL_URL)
+    if EMAIL_URL
+    else {
+        # Embedded default: every email is written as a file under var/mail/.
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Career Advisor <advisor@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Authentication ---------------------------------------------------------------------------------
+# Authentication ----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     # Axes counts failed logins (web form, admin and the API token endpoint alike).
     "axes.backends.AxesStandaloneBackend",
@@ -190,7 +217,7 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Static files -------------------------------------------------------------------------------------
+# Static files ------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
@@ -202,7 +229,7 @@ STORAGES = {
     },
 }
 
-# Security ------------------------------------------------------------------------------------------
+# Security ----------------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -210,7 +237,7 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -232,7 +259,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# REST API ------------------------------------------------------------------------------------------
+# REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -267,7 +294,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# Logging -------------------------------------------------------------------------------------------
+# Logging -----------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

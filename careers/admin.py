@@ -129,7 +129,23 @@ class LearningTrackForm(forms.ModelForm):
 
     class Meta:
         model = LearningTrack
-        fields = "__all__"
+        fields = [
+            "name",
+            "slug",
+            "summary",
+            "published",
+            "ml_course_title",
+            "ml_course_weeks",
+            "ml_course_first_when",
+            "specialization_title",
+            "default_weeks",
+            "papers_per_week",
+            "study_days",
+            "citation_source",
+            "citation_span",
+            "citation_url",
+            "citation_licence",
+        ]
 
 
 class TrackPrerequisiteInline(admin.TabularInline):
@@ -150,7 +166,14 @@ class TrackProjectStepInline(admin.TabularInline):
 @admin.register(LearningTrack)
 class LearningTrackAdmin(ContentAdmin):
     form = LearningTrackForm
-    list_display = ["name", "slug", "default_weeks", "papers_per_week", "study_day_list", "published"]
+    list_display = [
+        "name",
+        "slug",
+        "default_weeks",
+        "papers_per_week",
+        "study_day_list",
+        "published",
+    ]
     search_fields = ["name", "slug", "summary"]
     inlines = [TrackPrerequisiteInline, TrackCourseInline, TrackProjectStepInline]
 

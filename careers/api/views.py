@@ -7,7 +7,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from careers import selectors
 from careers.api import serializers
-from careers.models import CareerPath, Goal
+from careers.models import Goal
 
 
 class ContentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -58,7 +58,7 @@ class AdviceViewSet(ContentViewSet):
         params = self.request.query_params
         return selectors.advice_list(
             path_slug=params.get("path", ""), tag_slug=params.get("tag", "")
-        ).prefetch_related(Prefetch("paths", queryset=CareerPath.objects.published()))
+        )
 
 
 class LoginRateThrottle(AnonRateThrottle):

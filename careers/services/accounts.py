@@ -6,7 +6,9 @@ from careers.models import Profile
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, timezone: str = "UTC") -> AbstractBaseUser:
+def user_create(
+    *, username: str, email: str, password: str, timezone: str = "UTC"
+) -> AbstractBaseUser:
     """Create an account together with its profile, so every signed-up user has a time zone."""
     user = get_user_model().objects.create_user(username=username, email=email, password=password)
     Profile.objects.create(user=user, timezone=timezone)

@@ -286,7 +286,9 @@ def seed_item_serialize_stored(spec: SeedSpec, instance: models.Model) -> dict[s
         name: [getattr(obj, _natural_key_field(target)) for obj in getattr(instance, name).all()]
         for name, target in spec.many.items()
     }
-    children = {c.related_name: list(getattr(instance, c.related_name).all()) for c in spec.children}
+    children = {
+        c.related_name: list(getattr(instance, c.related_name).all()) for c in spec.children
+    }
     return seed_item_serialize(spec, instance, many_keys=many_keys, children=children)
 
 
@@ -373,7 +375,7 @@ class _SectionLoader:
             many_ids[name] = [self.known[target][ref].pk for ref in refs]
             many_keys[name] = [str(ref) for ref in refs]
 
-        exclude = list(spec.many) + ["seed_fingerprint"]
+        exclude = [*spec.many, "seed_fingerprint"]
         try:
             instance.full_clean(exclude=exclude, validate_unique=existing is None)
         except ValidationError as error:
@@ -415,9 +417,9 @@ class _SectionLoader:
         seen: set[str] = set()
         for index, raw in enumerate(self.items):
             key = raw.get(spec.key_field) if isinstance(raw, dict) else None
+            if key in seen:
+                raise self.fail(key, "appears twice")
             planned = self.plan(raw, index, existing.get(key))
-            if planned.key in seen:
-                raise self.fail(planned.key, "appears twice")
             seen.add(planned.key)
             desired = seed_item_serialize(
                 spec,
@@ -466,9 +468,7 @@ def _read_file(directory: Path, name: str) -> dict[str, Any]:
     return data
 
 
-def seeds_load(
-    *, directory: Path, progress: Callable[[str], None] | None = None
-) -> SeedReport:
+def seeds_load(*, directory: Path, progress: Callable[[str], None] | None = None) -> SeedReport:
     """Load every seed file in ``directory``, all or nothing.
 
     Creates missing items, updates items whose seed text changed, leaves identical items

@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+# uv from PATH, or the one `make uv` installs with pip.
+UV = $(shell command -v uv 2>/dev/null || echo $(PYTHON) -m uv)
+PYTEST_ARGS ?=
+
+.PHONY: help uv install migrate seeds demo-user run test lint format check-migrations clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+uv:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
+		|| $(PYTHON) -m pip install --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | uv
+	$(UV) sync --frozen --python 3.12
+	@touch $@
+
+install: $(VENV)/.synced  ## Install the locked dependencies into .venv
+
+migrate: install  ## Apply database migrations
+	$(VENV)/bin/python manage.py migrate --noinput
+
+seeds: migrate  ## Load the advice content from seeds/
+	$(VENV)/bin/python manage.py load_seeds
+
+demo-user: migrate  ## Create (or reset) the demo login
+	$(VENV)/bin/python manage.py create_demo_user
+
+run: seeds  ## Install, migrate, load seeds, create the demo login and start web, worker and beat
+	@echo
+	@echo "  The advisor is starting at http://127.0.0.1:$(PORT)  (admin: /admin/, API docs: /api/docs/)"
+	@$(VENV)/bin/python manage.py create_demo_user
+	@echo "  Ctrl-C stops the web server, the Celery worker and beat together."
+	@echo
+	$(VENV)/bin/honcho start --port $(PORT)
+
+lint: install  ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install  ## Apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: install  ## Fail when models changed without a migration
+	$(VENV)/bin/python manage.py makemigrations --check --dry-run
+
+test: lint check-migrations  ## Lint, then run the whole test suite
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+clean:  ## Remove the local database, broker folder and mail folder
+	rm -rf var

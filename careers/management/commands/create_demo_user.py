@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from careers.services.accounts import profile_get_or_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or reset) the demo login used by `make run`: a superuser, so the admin is "
+        "usable. Refuses to run with DEBUG off."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo login is for local use only: DEBUG is off.")
+        username, password = settings.DEMO_USERNAME, settings.DEMO_PASSWORD
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com"}
+        )
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        profile_get_or_create(user=user)
+        verb = "Created" if created else "Reset"
+        self.stdout.write(self.style.SUCCESS(f"{verb} the demo login: {username} / {password}"))

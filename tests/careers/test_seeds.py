@@ -1,0 +1,313 @@
+import re
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from careers.models import (
+    AdviceItem,
+    CareerPath,
+    Criterion,
+    Goal,
+    LearningTrack,
+    RedFlagRule,
+    Tip,
+)
+from careers.services.seeds import SeedError, seeds_load
+
+SEEDS = Path(settings.BASE_DIR) / "seeds"
+TRANSCRIPT = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_82cf178448d910de.txt"
+
+# The spans of the facts in the interview digest's tables: each must be cited by a seed item.
+DIGEST_SPANS = [
+    "00:16-00:45",
+    "01:00-01:18",
+    "01:18-02:01",
+    "02:01-02:46",
+    "02:46-03:00",
+    "03:00-03:47",
+    "03:47-04:16",
+    "04:16-04:45",
+    "04:45-05:46",
+    "05:46-06:45",
+    "07:15-08:02",
+    "08:46-09:16",
+    "09:31-11:30",
+    "11:45-12:31",
+    "12:46-13:16",
+    "13:16-13:33",
+    "13:45-14:15",
+    "14:15-15:03",
+    "15:03-15:30",
+    "15:30-16:01",
+    "16:18-18:15",
+    "18:30-19:00",
+    "19:16-20:16",
+    "20:16-20:46",
+    "20:46-21:30",
+    "21:46-22:45",
+    "22:45-23:30",
+    "23:30-24:00",
+    "24:00-24:17",
+    "24:17-24:31",
+    "24:31-24:46",
+    "25:31-26:02",
+    "26:02-26:16",
+]
+
+
+@pytest.fixture
+def seed_dir(tmp_path):
+    """A private copy of seeds/ that a test may break."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def edit_seed(directory: Path, file: str, section: str, key: str, **changes) -> None:
+    path = directory / file
+    data = yaml.safe_load(path.read_text())
+    key_field = "key" if "key" in data[section][0] else "slug"
+    for item in data[section]:
+        if item[key_field] == key:
+            item.update(changes)
+            break
+    else:
+        raise AssertionError(f"{key} not in {file}")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def content_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (CareerPath, Goal, Criterion, RedFlagRule, AdviceItem, LearningTrack, Tip)
+    }
+
+
+def test_it_loads_the_whole_knowledge_base(seeded):
+    assert set(CareerPath.objects.values_list("slug", flat=True)) == {
+        "industry-team",
+        "research-lab",
+        "phd",
+        "startup",
+    }
+    assert Criterion.objects.filter(category="people").count() >= 12
+    assert RedFlagRule.objects.count() >= 6
+    assert AdviceItem.objects.count() >= 25
+    track = LearningTrack.objects.get()
+    assert track.default_weeks == 16
+    assert track.papers_per_week == 2
+    assert track.study_days == [5, 6]
+    assert track.courses.count() == 5
+    ladder = [step.title for step in track.project_steps.all()]
+    assert "MNIST" in ladder[0]
+    assert "Fashion" not in ladder[0]
+    assert "Fashion-MNIST" in ladder[1]
+    assert len(ladder) >= 3
+    assert track.prerequisites.filter(key__in=["python", "matrix_multiplication"]).count() == 2
+
+
+def test_it_changes_nothing_on_a_second_run(seeded):
+    before = {
+        model: dict(model.objects.values_list("pk", "updated_at"))
+        for model in (CareerPath, Criterion, RedFlagRule, AdviceItem, LearningTrack, Tip)
+    }
+    report = seeds_load(directory=SEEDS)
+    assert report.changed == 0
+    assert report.kept == []
+    assert all(not s.created and not s.updated for s in report.sections)
+    for model, rows in before.items():
+        assert dict(model.objects.values_list("pk", "updated_at")) == rows
+
+
+def test_it_updates_an_item_whose_seed_text_changed(seeded, seed_dir):
+    edit_seed(seed_dir, "criteria.yaml", "criteria", "manager_met", help_text="New help text.")
+    report = seeds_load(directory=seed_dir)
+    assert ("criteria.yaml", "manager_met") not in report.kept
+    assert Criterion.objects.get(key="manager_met").help_text == "New help text."
+    assert report.changed == 1
+
+
+def test_it_keeps_an_item_an_editor_changed_in_the_admin(seeded, seed_dir, admin_client):
+    criterion = Criterion.objects.get(key="manager_met")
+    url = f"/admin/careers/criterion/{criterion.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("paths",)
+    }
+    data["paths"] = [path.pk for path in criterion.paths.all()]
+    data["question"] = "Have you met the person you would report to?"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    edit_seed(seed_dir, "criteria.yaml", "criteria", "manager_met", question="Seed rewrite?")
+    edit_seed(seed_dir, "criteria.yaml", "criteria", "manager_known", help_text="Seed update.")
+    out = StringIO()
+    call_command("load_seeds", directory=seed_dir, stdout=out)
+
+    assert Criterion.objects.get(key="manager_met").question == (
+        "Have you met the person you would report to?"
+    )
+    assert Criterion.objects.get(key="manager_known").help_text == "Seed update."
+    assert "kept criteria.yaml: manager_met" in out.getvalue()
+    # The editor's version stays theirs on every later load too.
+    again = seeds_load(directory=seed_dir)
+    assert again.kept == [("criteria.yaml", "manager_met")]
+
+
+def test_it_reports_progress_per_file(db):
+    out = StringIO()
+    call_command("load_seeds", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("criteria.yaml [criteria]:") and "created" in line for line in lines)
+    assert "Seeds loaded" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    ("span", "message"),
+    [
+        ("27:00-27:30", "outside the interview (00:00-26:32)"),
+        ("26:00-26:40", "outside the interview"),
+        ("3:00-3:47", "not in the form mm:ss-mm:ss"),
+        ("04:16-03:00", "ends before it starts"),
+        ("04:61-05:00", "not in the form mm:ss-mm:ss"),
+    ],
+)
+def test_it_rejects_a_bad_citation_naming_the_file_and_item(db, seed_dir, span, message):
+    edit_seed(
+        seed_dir,
+        "advice.yaml",
+        "advice",
+        _first_key(seed_dir, "advice.yaml", "advice"),
+        citation={"span": span},
+    )
+    key = _first_key(seed_dir, "advice.yaml", "advice")
+    with pytest.raises(SeedError) as excinfo:
+        seeds_load(directory=seed_dir)
+    assert f"seeds/advice.yaml: advice item '{key}'" in str(excinfo.value)
+    assert message in str(excinfo.value)
+    assert all(count == 0 for count in content_counts().values()), "a bad load writes nothing"
+
+
+def _first_key(directory: Path, file: str, section: str) -> str:
+    item = yaml.safe_load((directory / file).read_text())[section][0]
+    return item.get("key") or item["slug"]
+
+
+@pytest.mark.parametrize(
+    ("file", "section", "key", "changes", "message"),
+    [
+        ("criteria.yaml", "criteria", "manager_met", {"paths": ["navy"]}, "no career path navy"),
+        ("criteria.yaml", "criteria", "manager_met", {"colour": "red"}, "unknown field(s) colour"),
+        ("criteria.yaml", "criteria", "manager_met", {"category": "vibes"}, "category"),
+        ("criteria.yaml", "criteria", "peers_met", {"count_target": None}, "count target"),
+        ("red_flags.yaml", "red_flags", "team_undisclosed", {"value": "maybe"}, "yes or no"),
+        ("red_flags.yaml", "red_flags", "team_undisclosed", {"criterion": "nope"}, "nope"),
+        ("criteria.yaml", "criteria", "manager_met", {"citation": None}, "needs a citation"),
+    ],
+)
+def test_it_rejects_bad_items_naming_the_file_and_item(
+    db, seed_dir, file, section, key, changes, message
+):
+    edit_seed(seed_dir, file, section, key, **changes)
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_seeds", directory=seed_dir, stdout=StringIO())
+    assert f"seeds/{file}: {section} item '{key}'" in str(excinfo.value)
+    assert message in str(excinfo.value)
+    assert "Nothing was loaded" in str(excinfo.value)
+    assert CareerPath.objects.count() == 0
+
+
+def test_it_rejects_a_file_that_is_not_yaml(db, seed_dir):
+    (seed_dir / "tips.yaml").write_text("tips: [unclosed\n")
+    with pytest.raises(SeedError, match=r"seeds/tips.yaml: not valid YAML"):
+        seeds_load(directory=seed_dir)
+
+
+def test_it_rejects_a_duplicated_key(db, seed_dir):
+    path = seed_dir / "tips.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["tips"].append(dict(data["tips"][0]))
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(SeedError, match="appears twice"):
+        seeds_load(directory=seed_dir)
+
+
+# Coverage and wording of the shipped content -----------------------------------------------
+
+
+def _all_items() -> list[tuple[str, dict]]:
+    items = []
+    for path in sorted(SEEDS.glob("*.yaml")):
+        for section, entries in yaml.safe_load(path.read_text()).items():
+            items += [(f"{path.name}:{section}", entry) for entry in entries or []]
+    return items
+
+
+def test_every_digest_fact_is_cited_by_a_seed_item():
+    cited = {item["citation"]["span"] for _, item in _all_items() if "citation" in item}
+    assert sorted(set(DIGEST_SPANS) - cited) == []
+
+
+def test_each_path_has_its_own_people_criteria(seeded):
+    specific = {
+        "phd": {"phd_advisor_met", "phd_lab_members_met"},
+        "startup": {"startup_founders_met"},
+        "research-lab": {"research_manager_known"},
+        "industry-team": {"team_disclosed"},
+    }
+    for slug, keys in specific.items():
+        path_keys = set(
+            Criterion.objects.filter(paths__slug=slug, category="people").values_list(
+                "key", flat=True
+            )
+        )
+        assert keys <= path_keys, slug
+
+
+def test_default_weights_put_people_first_and_brand_last(seeded):
+    for path in CareerPath.objects.all():
+        criteria = list(Criterion.objects.filter(paths=path))
+        total = sum(c.default_weight for c in criteria)
+        people = sum(c.default_weight for c in criteria if c.category == "people")
+        assert people / total >= 0.5, path.slug
+        brand = next(c for c in criteria if c.key == "brand_prestige")
+        assert brand.default_weight == min(c.default_weight for c in criteria)
+
+
+NEGATIVE_WORDING = re.compile(r"\b(not|no|never|off|refuse\w*|fail\w*|\w+n't)\b", re.IGNORECASE)
+
+
+def test_yes_no_questions_make_yes_the_favourable_answer(seeded):
+    for criterion in Criterion.objects.filter(answer_type="yes_no"):
+        assert not NEGATIVE_WORDING.search(criterion.question), criterion.key
+
+
+def test_count_criteria_have_a_target_and_others_none(seeded):
+    for criterion in Criterion.objects.all():
+        assert (criterion.count_target is not None) == (criterion.answer_type == "count")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())
+
+
+@pytest.mark.skipif(not TRANSCRIPT.exists(), reason="the interview transcript is not beside us")
+def test_seed_text_is_in_our_own_words():
+    """No run of eight words from the transcript appears in the seed content."""
+    spoken = _words(re.sub(r"\[\d\d:\d\d\]", " ", TRANSCRIPT.read_text()))
+    n = 8
+    transcript_runs = {tuple(spoken[i : i + n]) for i in range(len(spoken) - n + 1)}
+    copied = []
+    for where, item in _all_items():
+        words = _words(" ".join(str(v) for v in item.values() if isinstance(v, str)))
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) in transcript_runs:
+                copied.append((where, " ".join(words[i : i + n])))
+    assert copied == []
