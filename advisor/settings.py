@@ -123,8 +123,12 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("queue", "processed"):
-        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    for _folder in (
+        CELERY_BROKER_DIR / "queue",
+        CELERY_BROKER_DIR / "processed",
+        VAR_DIR / "celery-results",
+    ):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-results'}"
     # One folder is both the outbox and the inbox: every process on this machine that uses
     # the embedded broker sees the same queue.
