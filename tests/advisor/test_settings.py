@@ -1,3 +1,5 @@
+import os
+import re
 import subprocess
 
 from tests.processes import ROOT, child_env, run_manage, settings_of
@@ -149,3 +151,19 @@ def test_gunicorn_loads_the_app(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_environment_variable_is_documented():
+    settings_source = (ROOT / "advisor" / "settings.py").read_text()
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', settings_source))
+    read |= set(re.findall(r'Env\(\)\.\w+\("([A-Z_]+)"', settings_source))
+    documented = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "the pattern found no variables"
+    assert sorted(read - documented) == []
+
+
+def test_the_suite_runs_on_the_database_in_database_url(db):
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else None
+    assert connection.vendor == (expected or "sqlite")

@@ -105,6 +105,10 @@ def test_the_schema_and_docs_are_served_without_a_cdn(client):
     assert "cdn" not in html.lower()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "<script>" not in html, "Swagger UI must start from a script file (CSP)"
+    directives = dict(
+        d.strip().split(" ", 1) for d in docs["Content-Security-Policy"].split(";") if d.strip()
+    )
+    assert directives["script-src"] == "'self'"
 
 
 @pytest.fixture

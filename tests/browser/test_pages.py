@@ -1,0 +1,79 @@
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def seeded_live(live_server):
+    call_command("load_seeds", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def csp_violations(page) -> list[str]:
+    return [
+        message.text
+        for message in page.console_messages
+        if "Content Security Policy" in message.text or "Refused to" in message.text
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/advice/", "/paths/phd/", "/paths/startup/", "/accounts/login/", "/accounts/signup/"],
+)
+def test_pages_render_without_csp_violations(page, seeded_live, url):
+    response = page.goto(url)
+    assert response.status == 200
+    assert page.locator("h1").count() == 1
+    page.wait_for_load_state("networkidle")
+    assert csp_violations(page) == []
+
+
+def test_swagger_ui_runs_under_the_csp(page, seeded_live):
+    page.goto("/api/docs/")
+    page.wait_for_selector("text=/api/criteria/", timeout=15000)
+    assert csp_violations(page) == []
+
+
+def test_the_admin_works_under_the_csp(page, seeded_live, django_user_model):
+    django_user_model.objects.create_superuser("root", "root@example.com", "a-long-passphrase")
+    page.goto("/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "a-long-passphrase")
+    page.click("input[type=submit]")
+    page.goto("/admin/careers/criterion/")
+    assert page.locator("#result_list tbody tr").count() >= 12
+    page.goto("/admin/careers/learningtrack/")
+    page.click("#result_list tbody tr a")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("input[name=study_days][value='5']").is_checked()
+    assert csp_violations(page) == []
+
+
+def test_keyboard_users_can_skip_to_the_content(page, seeded_live):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_every_form_field_has_a_label(page, seeded_live):
+    for url in ("/accounts/signup/", "/accounts/login/", "/advice/", "/accounts/password_reset/"):
+        page.goto(url)
+        unlabeled = page.evaluate(
+            """() => [...document.querySelectorAll('main input, main select, main textarea')]
+                .filter(el => el.type !== 'hidden' && el.type !== 'submit')
+                .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+                .map(el => el.name)"""
+        )
+        assert unlabeled == [], url
+
+
+def test_the_home_page_fits_a_phone(page, seeded_live, artifacts):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 375
+    page.screenshot(path=str(artifacts / "home-phone.png"), full_page=True)
