@@ -285,6 +285,8 @@ REST_FRAMEWORK = {
         "login": env.str("API_THROTTLE_LOGIN", default="10/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Services raise Django's ValidationError; the API answers it as a 400 like DRF's own.
+    "EXCEPTION_HANDLER": "careers.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Career Advisor API",

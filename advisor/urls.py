@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from careers import views
+from careers.views import pages
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("advice/", views.advice_list, name="advice_list"),
-    path("paths/<slug:slug>/", views.path_detail, name="path_detail"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/profile/", views.profile, name="profile"),
+    path("", pages.home, name="home"),
+    path("advice/", pages.advice_list, name="advice_list"),
+    path("paths/<slug:slug>/", pages.path_detail, name="path_detail"),
+    path("dashboard/", pages.dashboard, name="dashboard"),
+    path("accounts/signup/", pages.signup, name="signup"),
+    path("accounts/profile/", pages.profile, name="profile"),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(
@@ -19,7 +19,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", pages.healthz, name="healthz"),
     path("api/", include("careers.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,12 +6,21 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from careers.api import views
+from careers.api.comparisons import ComparisonViewSet, OptionViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("paths", views.CareerPathViewSet, basename="path")
 router.register("criteria", views.CriterionViewSet, basename="criterion")
 router.register("red-flags", views.RedFlagViewSet, basename="red-flag")
 router.register("advice", views.AdviceViewSet, basename="advice")
+router.register("comparisons", ComparisonViewSet, basename="comparison")
+
+option_list = OptionViewSet.as_view({"get": "list", "post": "create"})
+option_detail = OptionViewSet.as_view(
+    {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+)
+option_answers = OptionViewSet.as_view({"get": "answers", "put": "answers"})
+comparison_result = ComparisonViewSet.as_view({"get": "result"})
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -25,6 +34,18 @@ urlpatterns = [
             SpectacularSwaggerSplitView.as_view(url_name="api-schema")
         ),
         name="api-docs",
+    ),
+    path("comparisons/<int:pk>/result/", comparison_result, name="comparison-result"),
+    path("comparisons/<int:id>/options/", option_list, name="option-list"),
+    path(
+        "comparisons/<int:id>/options/<int:option_id>/",
+        option_detail,
+        name="option-detail",
+    ),
+    path(
+        "comparisons/<int:id>/options/<int:option_id>/answers/",
+        option_answers,
+        name="option-answers",
     ),
     path("", include(router.urls)),
 ]

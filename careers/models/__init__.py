@@ -1,4 +1,11 @@
 from careers.models.accounts import Profile
+from careers.models.comparisons import (
+    Answer,
+    Comparison,
+    ComparisonResult,
+    Option,
+    WeightOverride,
+)
 from careers.models.content import (
     AdviceItem,
     CareerPath,
@@ -15,10 +22,14 @@ from careers.models.content import (
 
 __all__ = [
     "AdviceItem",
+    "Answer",
     "CareerPath",
+    "Comparison",
+    "ComparisonResult",
     "Criterion",
     "Goal",
     "LearningTrack",
+    "Option",
     "Profile",
     "RedFlagRule",
     "Tag",
@@ -26,4 +37,5 @@ __all__ = [
     "TrackCourse",
     "TrackPrerequisite",
     "TrackProjectStep",
+    "WeightOverride",
 ]
