@@ -59,6 +59,13 @@ def _days_from_db(value: Any) -> Any:
     return [WEEKDAY_NAMES.get(day, day) for day in value]
 
 
+def _flag_value_to_db(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted yes/no as a boolean; a red flag means the words.
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value).lower()
+
+
 def _lines_to_db(value: Any) -> Any:
     if isinstance(value, list):
         return "\n".join(str(line).strip() for line in value)
@@ -98,8 +105,14 @@ class SeedSpec:
     def positioned(self) -> bool:
         return any(f.name == "position" for f in self.model._meta.get_fields())
 
+    @property
+    def all_fields(self) -> tuple[str, ...]:
+        # Publication is part of what the loader writes, so an editor's unpublish is an
+        # editor's change like any other.
+        return (*self.fields, "published") if self.cited else self.fields
+
     def allowed_keys(self) -> set[str]:
-        keys = {self.key_field, *self.fields, *self.many, *self.foreign}
+        keys = {self.key_field, *self.all_fields, *self.many, *self.foreign}
         keys |= {child.related_name for child in self.children}
         if self.cited:
             keys.add("citation")
@@ -152,7 +165,7 @@ SEED_SPECS: tuple[SeedSpec, ...] = (
         key_field="key",
         fields=("title", "operator", "value", "severity", "explanation"),
         foreign={"criterion": Criterion},
-        transforms={"value": (lambda v: "" if v is None else str(v).lower(), lambda v: v)},
+        transforms={"value": (_flag_value_to_db, lambda v: v)},
     ),
     SeedSpec(
         file="advice.yaml",
@@ -249,8 +262,20 @@ def _field_default(model: type[models.Model], name: str) -> Any:
     return ""
 
 
+def _normalise_text(value: Any) -> Any:
+    """Text as the admin saves it: browsers send CRLF line breaks and Django's form fields
+    strip surrounding whitespace, so neither may count as an editor's change."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    if isinstance(value, list):
+        return [_normalise_text(item) for item in value]
+    return value
+
+
 def _child_rows(spec: ChildSpec, children: Iterable[models.Model]) -> list[dict[str, Any]]:
-    return [{name: getattr(child, name) for name in spec.fields} for child in children]
+    return [
+        {name: _normalise_text(getattr(child, name)) for name in spec.fields} for child in children
+    ]
 
 
 def seed_item_serialize(
@@ -262,11 +287,11 @@ def seed_item_serialize(
 ) -> dict[str, Any]:
     """The YAML form of one item. Both sides of every comparison go through here."""
     data: dict[str, Any] = {spec.key_field: getattr(instance, spec.key_field)}
-    for name in spec.fields:
+    for name in spec.all_fields:
         value = getattr(instance, name)
         if name in spec.transforms:
             value = spec.transforms[name][1](value)
-        data[name] = value
+        data[name] = _normalise_text(value)
     for name in spec.many:
         data[name] = sorted(many_keys[name])
     for name, target in spec.foreign.items():
@@ -275,7 +300,9 @@ def seed_item_serialize(
     for child in spec.children:
         data[child.related_name] = _child_rows(child, children[child.related_name])
     if spec.cited:
-        data["citation"] = {key: getattr(instance, attr) for key, attr in CITATION_FIELDS.items()}
+        data["citation"] = {
+            key: _normalise_text(getattr(instance, attr)) for key, attr in CITATION_FIELDS.items()
+        }
     if spec.positioned:
         data["position"] = instance.position
     return data
@@ -333,11 +360,11 @@ class _SectionLoader:
         instance = spec.model(**{spec.key_field: key})
         if existing is not None:
             instance.pk = existing.pk
-        for name in spec.fields:
+        for name in spec.all_fields:
             value = raw.get(name, _field_default(spec.model, name))
             if name in spec.transforms:
                 value = spec.transforms[name][0](value)
-            setattr(instance, name, value)
+            setattr(instance, name, _normalise_text(value))
         if spec.positioned:
             instance.position = index + 1
         if spec.cited:
@@ -356,6 +383,8 @@ class _SectionLoader:
             if ref is None:
                 setattr(instance, name, None)
                 continue
+            if not isinstance(ref, str):
+                raise self.fail(key, f"{name} must be a single {spec.key_field}-like name")
             obj = self.known[target].get(ref)
             if obj is None:
                 raise self.fail(key, f"{name}: no {target._meta.verbose_name} '{ref}'")
@@ -365,8 +394,11 @@ class _SectionLoader:
         many_keys: dict[str, list[str]] = {}
         for name, target in spec.many.items():
             refs = raw.get(name, [])
-            if not isinstance(refs, list):
-                raise self.fail(key, f"{name} must be a list")
+            if not isinstance(refs, list) or not all(isinstance(ref, str) for ref in refs):
+                raise self.fail(key, f"{name} must be a list of names")
+            repeated = sorted({ref for ref in refs if refs.count(ref) > 1})
+            if repeated:
+                raise self.fail(key, f"{name}: {', '.join(repeated)} listed more than once")
             missing = [ref for ref in refs if ref not in self.known[target]]
             if missing:
                 raise self.fail(
@@ -394,7 +426,9 @@ class _SectionLoader:
                         f"{child_spec.related_name} #{position} takes only "
                         f"{', '.join(child_spec.fields)}",
                     )
-                child = child_spec.model(position=position, **row)
+                child = child_spec.model(
+                    position=position, **{k: _normalise_text(v) for k, v in row.items()}
+                )
                 try:
                     child.full_clean(exclude=["track"], validate_constraints=False)
                 except ValidationError as error:
@@ -417,6 +451,8 @@ class _SectionLoader:
         seen: set[str] = set()
         for index, raw in enumerate(self.items):
             key = raw.get(spec.key_field) if isinstance(raw, dict) else None
+            if not isinstance(key, str):
+                key = None
             if key in seen:
                 raise self.fail(key, "appears twice")
             planned = self.plan(raw, index, existing.get(key))
@@ -429,14 +465,18 @@ class _SectionLoader:
             )
             stored = existing.get(planned.key)
             if stored is not None:
+                self.known[spec.model][planned.key] = stored
                 current = seed_item_serialize_stored(spec, stored)
+                if current == desired:
+                    # Identical to the seed, whoever wrote it: the seed owns it again.
+                    if stored.seed_fingerprint != fingerprint(desired):
+                        spec.model.objects.filter(pk=stored.pk).update(
+                            seed_fingerprint=fingerprint(desired)
+                        )
+                    report.unchanged.append(planned.key)
+                    continue
                 if fingerprint(current) != stored.seed_fingerprint:
                     report.kept.append(planned.key)
-                    self.known[spec.model][planned.key] = stored
-                    continue
-                if current == desired:
-                    report.unchanged.append(planned.key)
-                    self.known[spec.model][planned.key] = stored
                     continue
             self._write(planned, desired)
             (report.created if stored is None else report.updated).append(planned.key)
