@@ -4,8 +4,9 @@ SHELL := /bin/bash
 PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
-# uv from PATH, or the one `make uv` installs with pip.
-UV = $(shell command -v uv 2>/dev/null || echo $(PYTHON) -m uv)
+# uv from PATH, else the one `make uv` installs into .tools/ (a small venv of its own, so
+# no system Python is touched).
+UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
 .PHONY: help uv install migrate seeds demo-user run test lint format check-migrations clean
@@ -14,8 +15,8 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 uv:
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
-		|| $(PYTHON) -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || [ -x .tools/bin/uv ] \
+		|| { $(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv; }
 
 $(VENV)/.synced: pyproject.toml uv.lock | uv
 	$(UV) sync --frozen --python 3.12

@@ -12,11 +12,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 # A local .env is a convenience for developers; real deployments set the environment.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -126,6 +126,7 @@ else:
     for _folder in (
         CELERY_BROKER_DIR / "queue",
         CELERY_BROKER_DIR / "processed",
+        CELERY_BROKER_DIR / "control",
         VAR_DIR / "celery-results",
     ):
         _folder.mkdir(parents=True, exist_ok=True)
@@ -137,6 +138,7 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -215,7 +217,10 @@ AXES_RESET_ON_SUCCESS = True
 # Keep a log of failed logins for the admin, beyond the per-username counters.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# How many proxies in front of the app append to X-Forwarded-For: the client address is read
+# that many hops from the right, so a forged header cannot dodge lockouts or throttles.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Internationalisation and time: store UTC, show each user's own zone ---------------------------
 LANGUAGE_CODE = "en-gb"
@@ -247,6 +252,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe /healthz over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not SECURE_SSL_REDIRECT:
     # Behind a proxy that terminates TLS and redirects HTTP itself, the app must not redirect
     # again; the deploy check's warning about it is answered by that proxy.
@@ -275,6 +282,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -1,8 +1,10 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from careers import selectors
@@ -69,3 +71,18 @@ class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
 
     throttle_classes = [LoginRateThrottle, UserRateThrottle]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes refuses a locked-out username inside authenticate() and marks the
+            # request; say so instead of "wrong password", as the login page does.
+            if getattr(request, "axes_locked_out", False) or getattr(
+                request._request, "axes_locked_out", False
+            ):
+                return Response(
+                    {"detail": "Too many failed logins: try again later or reset your password."},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+            raise

@@ -169,7 +169,7 @@ def test_a_wrong_password_gets_no_token(alice):
     assert not Token.objects.exists()
 
 
-def test_repeated_failed_logins_lock_the_account_out(client, alice, settings):
+def test_it_locks_out_repeated_failed_logins(client, alice, settings):
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
         client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
@@ -179,11 +179,30 @@ def test_repeated_failed_logins_lock_the_account_out(client, alice, settings):
     assert client.get("/dashboard/").status_code == 302
 
 
-def test_the_lockout_also_covers_the_token_endpoint(alice, settings):
+def test_it_locks_out_the_token_endpoint_too(alice, settings):
     settings.AXES_FAILURE_LIMIT = 2
     api = APIClient()
     for _ in range(2):
         api.post("/api/auth/token/", {"username": "alice", "password": "wrong"})
     response = api.post("/api/auth/token/", {"username": "alice", "password": PASSWORD})
-    assert response.status_code in (400, 403, 429)
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.json()["detail"]
     assert not Token.objects.exists()
+
+
+def test_it_throttles_token_requests_by_the_real_client_address(db, monkeypatch):
+    """A forged X-Forwarded-For does not buy more attempts (no proxies are configured)."""
+    monkeypatch.setattr(
+        "rest_framework.throttling.SimpleRateThrottle.THROTTLE_RATES",
+        {"anon": "100/minute", "user": "100/minute", "login": "2/minute"},
+    )
+    api = APIClient()
+    statuses = [
+        api.post(
+            "/api/auth/token/",
+            {"username": "nobody", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [400, 400, 429]
