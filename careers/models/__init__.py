@@ -19,6 +19,7 @@ from careers.models.content import (
     TrackPrerequisite,
     TrackProjectStep,
 )
+from careers.models.plans import LearningPlan, NudgeDelivery, PaperNote, WeeklyCheckin
 
 __all__ = [
     "AdviceItem",
@@ -28,8 +29,11 @@ __all__ = [
     "ComparisonResult",
     "Criterion",
     "Goal",
+    "LearningPlan",
     "LearningTrack",
+    "NudgeDelivery",
     "Option",
+    "PaperNote",
     "Profile",
     "RedFlagRule",
     "Tag",
@@ -37,5 +41,6 @@ __all__ = [
     "TrackCourse",
     "TrackPrerequisite",
     "TrackProjectStep",
+    "WeeklyCheckin",
     "WeightOverride",
 ]
