@@ -9,6 +9,7 @@ urlpatterns = [
     path("advice/", pages.advice_list, name="advice_list"),
     path("paths/<slug:slug>/", pages.path_detail, name="path_detail"),
     path("dashboard/", pages.dashboard, name="dashboard"),
+    path("comparisons/", include("careers.urls_comparisons")),
     path("accounts/signup/", pages.signup, name="signup"),
     path("accounts/profile/", pages.profile, name="profile"),
     path(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from careers import selectors
 from careers.forms import AdviceFilterForm, ProfileForm, SignupForm
+from careers.selectors.comparisons import comparison_list
 from careers.services.accounts import profile_get_or_create, profile_update, user_create
 from careers.services.health import broker_status
 
@@ -75,7 +76,14 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "careers/dashboard.html", {"paths": selectors.path_list()})
+    return render(
+        request,
+        "careers/dashboard.html",
+        {
+            "paths": selectors.path_list(),
+            "comparisons": comparison_list(owner=request.user),
+        },
+    )
 
 
 @login_required

@@ -1,0 +1,339 @@
+"""Pages of the offer comparison: forms in, services for writes, selectors for reads.
+
+Every page that names a comparison loads it with the signed-in owner, so another user's
+comparison is a 404 like one that does not exist. State changes only on POST.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from careers.exports import comparison_export_csv, comparison_export_json, flip_row, result_rows
+from careers.forms_comparisons import (
+    ComparisonForm,
+    EvaluationForm,
+    OptionForm,
+    ShareForm,
+    WeightsForm,
+    service_errors_add,
+)
+from careers.models import Comparison, Option
+from careers.models.comparisons import MAX_OPTIONS, MIN_OPTIONS_TO_RANK
+from careers.selectors import comparisons as selectors
+from careers.selectors.comparisons import ComparisonResultView
+from careers.services import comparisons as services
+
+GET_POST = ["GET", "POST"]
+
+
+def _posted(request: HttpRequest):
+    """The POST data to bind a form to, even when empty (an empty form is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _comparison(request: HttpRequest, comparison_id: int) -> Comparison:
+    comparison = selectors.comparison_get(owner=request.user, comparison_id=comparison_id)
+    if comparison is None:
+        raise Http404("No such comparison.")
+    return comparison
+
+
+def _option(comparison: Comparison, option_id: int) -> Option:
+    option = selectors.option_get(comparison=comparison, option_id=option_id)
+    if option is None:
+        raise Http404("No such option.")
+    return option
+
+
+@login_required
+@require_GET
+def comparison_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "comparisons/list.html",
+        {"comparisons": selectors.comparison_list(owner=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def comparison_create(request: HttpRequest) -> HttpResponse:
+    form = ComparisonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            comparison = services.comparison_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            service_errors_add(form, error)
+        else:
+            messages.success(request, "Comparison created. Now add the offers you are weighing.")
+            return redirect("option_create", comparison_id=comparison.pk)
+    return render(request, "comparisons/comparison_form.html", {"form": form, "comparison": None})
+
+
+@login_required
+@require_GET
+def comparison_detail(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    options = list(selectors.option_list(comparison=comparison))
+    return render(
+        request,
+        "comparisons/detail.html",
+        {
+            "comparison": comparison,
+            "options": options,
+            "can_add": len(options) < MAX_OPTIONS,
+            "can_rank": len(options) >= MIN_OPTIONS_TO_RANK,
+            "max_options": MAX_OPTIONS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def comparison_edit(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    form = ComparisonForm(
+        _posted(request),
+        initial={
+            "title": comparison.title,
+            "notes": comparison.notes,
+            "decision_deadline": comparison.decision_deadline,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comparison_update(comparison=comparison, **form.cleaned_data)
+        except ValidationError as error:
+            service_errors_add(form, error)
+        else:
+            messages.success(request, "Comparison saved.")
+            return redirect("comparison_detail", comparison_id=comparison.pk)
+    return render(
+        request, "comparisons/comparison_form.html", {"form": form, "comparison": comparison}
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def comparison_delete(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    if request.method == "POST":
+        services.comparison_delete(comparison=comparison)
+        messages.success(request, f"“{comparison.title}” was deleted.")
+        return redirect("comparison_list")
+    return render(
+        request,
+        "comparisons/confirm_delete.html",
+        {"comparison": comparison, "option": None},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def option_create(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    form = OptionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            option = services.option_create(comparison=comparison, **form.cleaned_data)
+        except ValidationError as error:
+            service_errors_add(form, error)
+        else:
+            messages.success(request, f"“{option.label}” added. Now answer its questions.")
+            return redirect("option_evaluate", comparison_id=comparison.pk, option_id=option.pk)
+    return render(
+        request,
+        "comparisons/option_form.html",
+        {
+            "comparison": comparison,
+            "option": None,
+            "form": form,
+            "option_count": comparison.options.count(),
+            "max_options": MAX_OPTIONS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def option_edit(request: HttpRequest, comparison_id: int, option_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    option = _option(comparison, option_id)
+    initial = {name: getattr(option, name) for name in OptionForm.base_fields}
+    form = OptionForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.option_update(option=option, **form.cleaned_data)
+        except ValidationError as error:
+            service_errors_add(form, error)
+        else:
+            messages.success(request, f"“{option.label}” saved.")
+            return redirect("comparison_detail", comparison_id=comparison.pk)
+    return render(
+        request,
+        "comparisons/option_form.html",
+        {"comparison": comparison, "option": option, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def option_delete(request: HttpRequest, comparison_id: int, option_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    option = _option(comparison, option_id)
+    if request.method == "POST":
+        services.option_delete(option=option)
+        messages.success(request, f"“{option.label}” was removed.")
+        return redirect("comparison_detail", comparison_id=comparison.pk)
+    return render(
+        request, "comparisons/confirm_delete.html", {"comparison": comparison, "option": option}
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def option_evaluate(request: HttpRequest, comparison_id: int, option_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    option = _option(comparison, option_id)
+    form = EvaluationForm(
+        _posted(request),
+        criteria=selectors.criteria_for_option(option=option),
+        answers=selectors.answers_by_criterion(option=option),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answers_upsert(option=option, answers=form.answers())
+        except ValidationError as error:
+            form.service_errors_add(error)
+        else:
+            messages.success(request, f"Answers for “{option.label}” saved.")
+            if "save_next" in request.POST:
+                return redirect("comparison_results", comparison_id=comparison.pk)
+            return redirect("comparison_detail", comparison_id=comparison.pk)
+    return render(
+        request,
+        "comparisons/evaluate.html",
+        {"comparison": comparison, "option": option, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def comparison_weights(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    if request.method == "POST" and "reset" in request.POST:
+        services.weights_reset(comparison=comparison)
+        messages.success(request, "Weights reset to the advisor's defaults.")
+        return redirect("comparison_weights", comparison_id=comparison.pk)
+    by_path = selectors.criteria_for_paths()
+    path_ids = set(comparison.options.values_list("path_id", flat=True)) or set(by_path)
+    criteria = {c.key: c for path_id in path_ids for c in by_path.get(path_id, [])}
+    form = WeightsForm(
+        _posted(request),
+        criteria=sorted(criteria.values(), key=lambda c: (c.position, c.key)),
+        weights=selectors.comparison_weights(comparison=comparison),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.weights_set(comparison=comparison, weights=form.cleaned_data)
+        except ValidationError as error:
+            service_errors_add(form, error)
+        else:
+            messages.success(request, "Weights saved.")
+            return redirect("comparison_results", comparison_id=comparison.pk)
+    return render(request, "comparisons/weights.html", {"comparison": comparison, "form": form})
+
+
+def _result_context(view: ComparisonResultView, *, include_private: bool) -> dict:
+    rows = result_rows(view)
+    return {
+        "comparison": view.comparison,
+        "view": view,
+        "rows": rows,
+        "flip": flip_row(view),
+        "people_percent": round(view.people_share * 100),
+        "brand_percent": round(view.brand_share * 100),
+        "can_rank": len(rows) >= MIN_OPTIONS_TO_RANK,
+        "include_private": include_private,
+    }
+
+
+@login_required
+@require_GET
+def comparison_results(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    # The one GET that writes: it keeps the stored result current, and only rewrites it
+    # when the inputs changed since the last view.
+    view = services.comparison_result_store(comparison=comparison)
+    context = _result_context(view, include_private=True)
+    return render(request, "comparisons/results.html", {**context, "shared": False})
+
+
+@never_cache
+@require_GET
+def comparison_shared(request: HttpRequest, token: str) -> HttpResponse:
+    """The read-only page behind a share link: no login, no owner, private parts opt-in."""
+    comparison = selectors.comparison_get_shared(token=token)
+    if comparison is None:
+        raise Http404("This link does not exist or was turned off.")
+    view = selectors.comparison_result(comparison=comparison)
+    context = _result_context(view, include_private=comparison.share_includes_private)
+    response = render(request, "comparisons/shared.html", {**context, "shared": True})
+    # Keep unlisted links out of search engines.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+@require_GET
+def comparison_export_csv_download(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    view = selectors.comparison_result(comparison=comparison)
+    response = HttpResponse(comparison_export_csv(view), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.pk}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def comparison_export_json_download(request: HttpRequest, comparison_id: int) -> JsonResponse:
+    comparison = _comparison(request, comparison_id)
+    view = selectors.comparison_result(comparison=comparison)
+    response = JsonResponse(comparison_export_json(view), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.pk}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(GET_POST)
+def comparison_share(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    form = ShareForm(
+        _posted(request), initial={"include_private": comparison.share_includes_private}
+    )
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            services.share_revoke(comparison=comparison)
+            messages.success(request, "The share link is turned off. The old link no longer works.")
+            return redirect("comparison_share", comparison_id=comparison.pk)
+        if form.is_valid():
+            services.share_enable(
+                comparison=comparison, include_private=form.cleaned_data["include_private"]
+            )
+            messages.success(request, "The read-only link is on.")
+            return redirect("comparison_share", comparison_id=comparison.pk)
+    share_url = None
+    if comparison.share_token:
+        share_url = request.build_absolute_uri(
+            reverse("comparison_shared", kwargs={"token": comparison.share_token})
+        )
+    return render(
+        request,
+        "comparisons/share.html",
+        {"comparison": comparison, "form": form, "share_url": share_url},
+    )
