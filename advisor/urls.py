@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -14,8 +15,10 @@ urlpatterns = [
     path("accounts/profile/", pages.profile, name="profile"),
     path(
         "accounts/password_reset/",
+        # Links in emails use SITE_URL, not whatever Host header the request carried.
         auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt"
+            email_template_name="registration/password_reset_email.txt",
+            extra_email_context={"site_url": settings.SITE_URL},
         ),
         name="password_reset",
     ),

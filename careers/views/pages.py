@@ -2,17 +2,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from careers import selectors
 from careers.forms import AdviceFilterForm, ProfileForm, SignupForm
-from careers.selectors.comparisons import comparison_list
+from careers.selectors.comparisons import comparison_list, evaluation_groups
 from careers.services.accounts import profile_get_or_create, profile_update, user_create
-from careers.services.health import broker_status
+from careers.services.health import broker_status, database_status
 
 ADVICE_PAGE_SIZE = 20
 
@@ -50,7 +49,9 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "careers/path_detail.html",
         {
             "path": path,
-            "criteria": selectors.criterion_list(path=path),
+            "criterion_groups": evaluation_groups(
+                criteria=list(selectors.criterion_list(path=path))
+            ),
             "red_flags": selectors.red_flag_list(path=path),
             "advice_items": selectors.advice_list(path_slug=path.slug),
         },
@@ -98,17 +99,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database and broker status for load balancers and monitors; 503 when either is down."""
-    checks: dict[str, dict[str, str]] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = {"status": "ok", "vendor": connection.vendor}
-    except Exception as error:
-        checks["database"] = {"status": "down", "error": error.__class__.__name__}
-    checks["broker"] = broker_status()
+    checks = {"database": database_status(), "broker": broker_status()}
     healthy = all(check["status"] == "ok" for check in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503

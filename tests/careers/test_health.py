@@ -52,6 +52,10 @@ def test_it_answers_503_when_the_database_is_down(tmp_path):
     assert payload["broker"]["status"] == "ok"
 
 
+def test_it_answers_head_for_load_balancers(client, db):
+    assert client.head("/healthz").status_code == 200
+
+
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_it_only_answers_get(client, db, method):
     assert getattr(client, method)("/healthz").status_code == 405
