@@ -18,7 +18,7 @@ urlpatterns = [
         # Links in emails use SITE_URL, not whatever Host header the request carried.
         auth_views.PasswordResetView.as_view(
             email_template_name="registration/password_reset_email.txt",
-            extra_email_context={"site_url": settings.SITE_URL},
+            extra_email_context={"site_url": settings.SITE_URL, "site_title": settings.SITE_NAME},
         ),
         name="password_reset",
     ),

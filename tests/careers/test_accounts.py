@@ -105,6 +105,7 @@ def test_it_resets_a_forgotten_password_by_email(client, alice, settings):
     message = mail.outbox[0]
     assert message.to == [alice.email]
     assert "evil.example" not in message.body
+    assert "evil.example" not in message.subject
     link = re.search(r"http://127\.0\.0\.1:8000(/accounts/reset/\S+/)", message.body).group(1)
     set_password_url = client.get(link)["Location"]
     response = client.post(
