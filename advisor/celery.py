@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
 
@@ -12,6 +13,18 @@ app.autodiscover_tasks()
 
 # The schedule is code, reviewed like code; beat keeps only its last-run times on disk.
 app.conf.beat_schedule = {
+    # A plan is due when its next send time has passed; 15 minutes is the longest a nudge
+    # waits behind its chosen hour.
+    "nudges-dispatch": {
+        "task": "careers.tasks.nudges_dispatch",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "nudges-report-stuck": {
+        "task": "careers.tasks.nudges_report_stuck",
+        "schedule": crontab(minute="7,37"),
+        "options": {"expires": 25 * 60},
+    },
     "health-ping": {
         "task": "careers.tasks.health_ping",
         "schedule": 300.0,

@@ -11,6 +11,8 @@ urlpatterns = [
     path("paths/<slug:slug>/", pages.path_detail, name="path_detail"),
     path("dashboard/", pages.dashboard, name="dashboard"),
     path("comparisons/", include("careers.urls_comparisons")),
+    path("plans/", include("careers.urls_plans")),
+    path("nudges/", include("careers.urls_nudges")),
     path("accounts/signup/", pages.signup, name="signup"),
     path("accounts/profile/", pages.profile, name="profile"),
     path(

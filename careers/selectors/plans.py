@@ -1,0 +1,128 @@
+"""Reads of a learner's plans: the schedule, this week's focus, progress and streak."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from careers.models import LearningPlan, NudgeDelivery, Tip, WeeklyCheckin
+from careers.schedule import (
+    WEEK,
+    WeekFocus,
+    local_week_start,
+    papers_per_year_pace,
+    papers_target,
+    plan_schedule,
+    week_number,
+    week_start,
+    weekly_streak,
+)
+
+
+def plan_list(*, owner: AbstractBaseUser) -> QuerySet[LearningPlan]:
+    return LearningPlan.objects.filter(owner=owner).select_related("track")
+
+
+def plan_get(*, owner: AbstractBaseUser, plan_id: int) -> LearningPlan | None:
+    return plan_list(owner=owner).filter(pk=plan_id).first()
+
+
+def plan_get_by_calendar_token(*, token: str) -> LearningPlan | None:
+    if not token:
+        return None
+    return LearningPlan.objects.select_related("track").filter(calendar_token=token).first()
+
+
+def plan_week_schedule(*, plan: LearningPlan) -> list[WeekFocus]:
+    """The plan week by week, from its track and its own pace (2 queries)."""
+    track = plan.track
+    courses = [(c.title, c.weeks_share) for c in track.courses.all()]
+    steps = [s.title for s in track.project_steps.all()]
+    ml_course = (
+        (track.ml_course_title, track.ml_course_weeks)
+        if plan.ml_course_first and track.ml_course_title
+        else None
+    )
+    return plan_schedule(
+        weeks=plan.weeks, courses=courses, project_steps=steps, ml_course=ml_course
+    )
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan: LearningPlan
+    today: date
+    week: int
+    week_start: date
+    total_weeks: int
+    focus: WeekFocus | None
+    schedule: list[WeekFocus]
+    streak: int
+    papers_read: int
+    papers_target: int
+    papers_year_pace: int
+    this_week: WeeklyCheckin | None
+    finished: bool
+
+    def week_start_of(self, week: int) -> date:
+        return week_start(self.plan.start_date) + (week - 1) * WEEK
+
+
+def plan_progress(*, plan: LearningPlan, now: datetime | None = None) -> PlanProgress:
+    """Where the learner stands this week (in their zone) against the plan."""
+    now = now or timezone.now()
+    this_monday = local_week_start(now, plan.timezone)
+    today = timezone.localdate(now, timezone=ZoneInfo(plan.timezone))
+    schedule = plan_week_schedule(plan=plan)
+    week = week_number(start_date=plan.start_date, day=today)
+    checkins = list(plan.checkins.all())
+    logged = [c.week_start for c in checkins if c.counts_for_streak]
+    skipped = [c.week_start for c in checkins if c.skipped and not c.counts_for_streak]
+    first_week = week_start(plan.start_date)
+    papers_read = sum(c.papers_read for c in checkins)
+    return PlanProgress(
+        plan=plan,
+        today=today,
+        week=week,
+        week_start=this_monday,
+        total_weeks=len(schedule),
+        focus=schedule[week - 1] if 1 <= week <= len(schedule) else None,
+        schedule=schedule,
+        streak=weekly_streak(
+            logged=logged, skipped=skipped, current_week=this_monday, first_week=first_week
+        ),
+        papers_read=papers_read,
+        papers_target=papers_target(papers_per_week=plan.papers_per_week, weeks_elapsed=week),
+        papers_year_pace=papers_per_year_pace(papers_read=papers_read, weeks_elapsed=week),
+        this_week=next((c for c in checkins if c.week_start == this_monday), None),
+        finished=week > len(schedule),
+    )
+
+
+def tip_next_for_plan(*, plan: LearningPlan) -> Tip | None:
+    """A published tip this learner has not been sent yet (on any of their plans); once all
+    are used, the one sent longest ago comes round again."""
+    tips = list(
+        Tip.objects.published()
+        .filter(Q(track=plan.track_id) | Q(track=None))
+        .order_by("position", "pk")
+    )
+    last_sent = dict(
+        NudgeDelivery.objects.filter(plan__owner_id=plan.owner_id, tip__isnull=False)
+        .values("tip")
+        .annotate(last=Max("week_start"))
+        .values_list("tip", "last")
+    )
+    unsent = [tip for tip in tips if tip.pk not in last_sent]
+    if unsent:
+        return unsent[0]
+    return min(tips, key=lambda tip: last_sent[tip.pk]) if tips else None
+
+
+def papers_read_total(*, plan: LearningPlan) -> int:
+    return plan.checkins.aggregate(total=Sum("papers_read"))["total"] or 0

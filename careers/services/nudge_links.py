@@ -1,0 +1,98 @@
+"""Signed one-click links in nudge emails.
+
+State-changing links carry a timestamped signature and expire after 14 days; the
+unsubscribe link never expires (an old email must still be able to stop the next one).
+Links only identify what to do: a GET shows a confirmation page and the POST acts,
+because mail scanners follow links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+ACTION_SALT = "careers.nudge-action"
+UNSUBSCRIBE_SALT = "careers.nudge-unsubscribe"
+ACTION_MAX_AGE = timedelta(days=14)
+ACTIONS = ("studied", "papers", "skip")
+
+
+@dataclass(frozen=True)
+class NudgeAction:
+    plan_id: int
+    week: date
+    action: str
+    papers: int | None = None
+
+
+class NudgeLinkError(Exception):
+    """A link that was tampered with or has expired; the message says which, for the page."""
+
+
+def nudge_action_token(*, plan_id: int, week: date, action: str, papers: int | None = None) -> str:
+    payload = {"p": plan_id, "w": week.isoformat(), "a": action}
+    if papers is not None:
+        payload["n"] = papers
+    return signing.TimestampSigner(salt=ACTION_SALT).sign_object(payload, compress=True)
+
+
+def nudge_action_read(token: str) -> NudgeAction:
+    try:
+        payload = signing.TimestampSigner(salt=ACTION_SALT).unsign_object(
+            token, max_age=ACTION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise NudgeLinkError(
+            "This link has expired: links in nudge emails work for 14 days. "
+            "Log this week from your plan page instead."
+        ) from None
+    except signing.BadSignature:
+        raise NudgeLinkError("This link is not valid. It may have been changed or cut.") from None
+    if payload.get("a") not in ACTIONS:
+        raise NudgeLinkError("This link is not valid.")
+    return NudgeAction(
+        plan_id=payload["p"],
+        week=date.fromisoformat(payload["w"]),
+        action=payload["a"],
+        papers=payload.get("n"),
+    )
+
+
+def unsubscribe_token(*, plan_id: int) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"p": plan_id})
+
+
+def unsubscribe_read(token: str) -> int:
+    try:
+        return signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)["p"]
+    except (signing.BadSignature, KeyError, TypeError):
+        raise NudgeLinkError("This unsubscribe link is not valid.") from None
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def nudge_links(*, plan_id: int, week: date) -> dict[str, str]:
+    """Every link a nudge email carries, as absolute URLs."""
+
+    def action(name: str, papers: int | None = None) -> str:
+        token = nudge_action_token(plan_id=plan_id, week=week, action=name, papers=papers)
+        return absolute(reverse("nudge_action", args=[token]))
+
+    return {
+        "studied": action("studied"),
+        "papers_0": action("papers", 0),
+        "papers_1": action("papers", 1),
+        "papers_2": action("papers", 2),
+        "skip": action("skip"),
+        "settings": absolute(reverse("plan_edit", args=[plan_id])),
+        "plan": absolute(reverse("plan_detail", args=[plan_id])),
+        "unsubscribe": absolute(
+            reverse("nudge_unsubscribe", args=[unsubscribe_token(plan_id=plan_id)])
+        ),
+    }

@@ -1,0 +1,244 @@
+"""Weekly nudge emails: exactly one per plan and week.
+
+The dispatcher (run by beat every 15 minutes) decides who gets mail; workers only deliver.
+A plan is claimed, its delivery row written and its next send time advanced in one
+transaction, so a second dispatcher (beat firing twice, two beats, a manual run) finds
+nothing left to claim, and the unique (plan, week) row refuses a duplicate outright. The
+send task takes a delivery from pending to sending with a conditional UPDATE: a redelivered
+or retried task that finds it taken stops without sending.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from careers.emails import nudge_email, nudge_message_id
+from careers.models import LearningPlan, NudgeDelivery
+from careers.schedule import local_week_start, next_nudge_at
+from careers.selectors.plans import plan_progress, tip_next_for_plan
+from careers.services.plans import plan_nudges_stop
+
+logger = logging.getLogger(__name__)
+
+# Plans claimed per transaction: big enough to amortise the round trips, small enough that
+# the row locks are held for well under a second.
+CLAIM_BATCH_SIZE = 500
+# Deliveries per send task: one task's work stays short, so a killed worker redelivers
+# little and retries stay cheap.
+DELIVERY_CHUNK_SIZE = 50
+STUCK_AFTER = timedelta(minutes=30)
+
+Status = NudgeDelivery.Status
+
+
+class TransientSendError(Exception):
+    """The mail server may accept the message later: retry with backoff."""
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    created: int = 0
+    chunks: list[list[int]] = field(default_factory=list)
+
+
+def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
+    """Claim up to ``batch_size`` due plans; return (claimed, new delivery ids)."""
+    due = LearningPlan.objects.filter(nudges_enabled=True, next_nudge_at__lte=now).order_by(
+        "next_nudge_at", "pk"
+    )
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        if skip_locked:
+            # Rows another dispatcher holds are skipped, not waited for: each claims its own.
+            plans = list(due.select_for_update(skip_locked=True, of=("self",))[:batch_size])
+        else:
+            plans = list(due[:batch_size])
+        if not plans:
+            return 0, []
+        claimed: list[LearningPlan] = []
+        deliveries: list[NudgeDelivery] = []
+        for plan in plans:
+            slot = plan.next_nudge_at
+            plan.next_nudge_at = next_nudge_at(
+                after=max(slot, now),
+                start_date=plan.start_date,
+                weekday=plan.nudge_weekday,
+                hour=plan.nudge_hour,
+                tz=plan.timezone,
+            )
+            if not skip_locked:
+                # Without row locks, the claim is this conditional update: it succeeds for
+                # exactly one dispatcher, the one that still sees the old send time.
+                won = LearningPlan.objects.filter(pk=plan.pk, next_nudge_at=slot).update(
+                    next_nudge_at=plan.next_nudge_at
+                )
+                if not won:
+                    continue
+            claimed.append(plan)
+            # The nudge is about the week of its slot; after an outage of more than a week,
+            # about the current week (one email, not one per missed week).
+            about = slot if now - slot < timedelta(days=7) else now
+            deliveries.append(
+                NudgeDelivery(
+                    plan=plan,
+                    week_start=local_week_start(about, plan.timezone),
+                    scheduled_for=slot,
+                )
+            )
+        if skip_locked:
+            LearningPlan.objects.bulk_update(claimed, ["next_nudge_at"])
+        # A delivery for that plan and week may exist already (a plan re-enabled within the
+        # week): the unique constraint keeps the first and ignores this one.
+        NudgeDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        ids = list(
+            NudgeDelivery.objects.filter(
+                plan__in=claimed,
+                week_start__in={d.week_start for d in deliveries},
+                status=Status.PENDING,
+            ).values_list("pk", flat=True)
+        )
+    return len(claimed), ids
+
+
+def nudges_dispatch(
+    *,
+    now: datetime | None = None,
+    enqueue: Callable[[list[int]], None] | None = None,
+    batch_size: int = CLAIM_BATCH_SIZE,
+    chunk_size: int = DELIVERY_CHUNK_SIZE,
+) -> DispatchReport:
+    """Claim every plan that is due at ``now`` and hand its delivery to ``enqueue`` in
+    chunks of ids, each chunk only after the transaction that created it has committed."""
+    now = now or timezone.now()
+    report = DispatchReport()
+    while True:
+        claimed, ids = _claim_batch(now=now, batch_size=batch_size)
+        if not claimed:
+            break
+        report.claimed += claimed
+        report.created += len(ids)
+        for start in range(0, len(ids), chunk_size):
+            chunk = ids[start : start + chunk_size]
+            report.chunks.append(chunk)
+            if enqueue is not None:
+                enqueue(chunk)
+        if claimed < batch_size:
+            break
+    return report
+
+
+def _is_permanent(error: smtplib.SMTPException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    code = getattr(error, "smtp_code", None)
+    return code is not None and code >= 500
+
+
+def nudge_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
+    """Send one delivery if nobody else has; return what happened.
+
+    ``sent``, ``taken`` (another worker has it or it is done), ``failed`` (permanent), or
+    raises ``TransientSendError`` after putting the delivery back to pending.
+    """
+    now = now or timezone.now()
+    taken = NudgeDelivery.objects.filter(pk=delivery_id, status=Status.PENDING).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, sending_since=now
+    )
+    if not taken:
+        return "taken"
+    delivery = NudgeDelivery.objects.select_related("plan__owner", "plan__track").get(
+        pk=delivery_id
+    )
+    plan = delivery.plan
+    if not plan.nudges_enabled:
+        return _finish(delivery, Status.FAILED, error="Nudges were turned off before sending.")
+    if not plan.owner.email:
+        return _finish(delivery, Status.FAILED, error="The learner has no email address.")
+
+    tip = tip_next_for_plan(plan=plan)
+    message = nudge_email(delivery=delivery, progress=plan_progress(plan=plan, now=now), tip=tip)
+    try:
+        message.send()
+    except smtplib.SMTPException as error:
+        if _is_permanent(error):
+            if isinstance(error, smtplib.SMTPRecipientsRefused):
+                # The address bounces for good: stop mailing it.
+                plan_nudges_stop(plan=plan)
+            return _finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
+        _release(delivery, error)
+        raise TransientSendError(str(error)) from error
+    except (TimeoutError, OSError) as error:
+        _release(delivery, error)
+        raise TransientSendError(str(error)) from error
+    NudgeDelivery.objects.filter(pk=delivery.pk).update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        tip=tip,
+        message_id=nudge_message_id(delivery),
+        last_error="",
+    )
+    return "sent"
+
+
+def _finish(delivery: NudgeDelivery, status: str, *, error: str = "") -> str:
+    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=status, last_error=error[:2000]
+    )
+    return str(status)
+
+
+def _release(delivery: NudgeDelivery, error: Exception) -> None:
+    """Back to pending so the retry can take it again."""
+    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=Status.PENDING, last_error=f"{type(error).__name__}: {error}"[:2000]
+    )
+
+
+def nudges_deliver_many(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int], list[int]]:
+    """Deliver a chunk; return the outcome counts and the ids to retry later."""
+    outcomes: dict[str, int] = {}
+    retry: list[int] = []
+    for delivery_id in delivery_ids:
+        try:
+            outcome = nudge_deliver(delivery_id=delivery_id)
+        except TransientSendError:
+            outcome = "retry"
+            retry.append(delivery_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes, retry
+
+
+def nudges_stuck(*, now: datetime | None = None) -> list[int]:
+    """Deliveries left in sending for longer than a send can take (a worker died mid-send).
+
+    They are reported, not resent: the email may have left before the worker died, and a
+    second copy is worse than a missed one. The admin can resend after checking.
+    """
+    now = now or timezone.now()
+    stuck = list(
+        NudgeDelivery.objects.filter(
+            status=Status.SENDING, sending_since__lt=now - STUCK_AFTER
+        ).values_list("pk", flat=True)
+    )
+    if stuck:
+        logger.warning("%d nudge deliveries stuck in sending: %s", len(stuck), stuck[:50])
+    return stuck
+
+
+def nudge_resend(*, delivery: NudgeDelivery) -> bool:
+    """Put a failed (or stuck) delivery of the current week back to pending."""
+    week = local_week_start(timezone.now(), delivery.plan.timezone)
+    return bool(
+        NudgeDelivery.objects.filter(
+            pk=delivery.pk, week_start=week, status__in=[Status.FAILED, Status.SENDING]
+        ).update(status=Status.PENDING, last_error="", sending_since=None)
+    )

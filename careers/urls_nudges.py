@@ -1,0 +1,8 @@
+from django.urls import path
+
+from careers.views import nudges
+
+urlpatterns = [
+    path("action/<str:token>/", nudges.nudge_action, name="nudge_action"),
+    path("unsubscribe/<str:token>/", nudges.nudge_unsubscribe, name="nudge_unsubscribe"),
+]
