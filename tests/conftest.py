@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import UserFactory
+from tests.smtp_sink import SmtpSink
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +34,11 @@ def alice(db):
 @pytest.fixture
 def charlie(db):
     return UserFactory(username="charlie")
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server the app's default mailer delivers to."""
+    with SmtpSink() as sink:
+        settings.MAILERS = sink.mailer_settings()
+        yield sink

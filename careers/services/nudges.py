@@ -165,7 +165,9 @@ def nudge_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
         return _finish(delivery, Status.FAILED, error="The learner has no email address.")
 
     tip = tip_next_for_plan(plan=plan)
-    message = nudge_email(delivery=delivery, progress=plan_progress(plan=plan, now=now), tip=tip)
+    # The email speaks of the week it was scheduled for, even when sent late.
+    progress = plan_progress(plan=plan, now=max(now, delivery.scheduled_for))
+    message = nudge_email(delivery=delivery, progress=progress, tip=tip)
     try:
         message.send()
     except smtplib.SMTPException as error:

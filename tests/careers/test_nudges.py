@@ -1,0 +1,313 @@
+import re
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from careers.models import LearningPlan, LearningTrack, NudgeDelivery, Tip, WeeklyCheckin
+from careers.services import nudges
+from careers.services.nudge_links import nudge_action_token
+from careers.services.plans import plan_create
+from careers.tasks import nudge_deliver_chunk
+from tests.factories import UserFactory
+
+# Plans start on Monday 30 November 2026; nudges on Saturdays at 09:00 London time.
+START = date(2026, 11, 30)
+CREATED = datetime(2026, 11, 25, 12, tzinfo=UTC)
+FIRST_SLOT = datetime(2026, 12, 5, 9, tzinfo=UTC)
+Status = NudgeDelivery.Status
+
+
+def make_plan(user, **fields) -> LearningPlan:
+    return plan_create(
+        owner=user,
+        track=LearningTrack.objects.get(),
+        start_date=START,
+        nudge_weekday=5,
+        nudge_hour=9,
+        timezone="Europe/London",
+        now=CREATED,
+        **fields,
+    )
+
+
+@pytest.fixture
+def plan(seeded, alice):
+    return make_plan(alice)
+
+
+def test_it_schedules_the_first_nudge_at_the_first_slot_after_the_start(plan):
+    assert plan.next_nudge_at == FIRST_SLOT
+
+
+def test_nothing_is_due_before_the_slot(plan):
+    report = nudges.nudges_dispatch(now=FIRST_SLOT - timedelta(minutes=1))
+    assert report.claimed == 0
+    assert not NudgeDelivery.objects.exists()
+
+
+def test_it_claims_a_due_plan_once_and_moves_it_to_next_week(plan):
+    first = nudges.nudges_dispatch(now=FIRST_SLOT + timedelta(minutes=5))
+    second = nudges.nudges_dispatch(now=FIRST_SLOT + timedelta(minutes=5))
+    assert (first.claimed, first.created) == (1, 1)
+    assert (second.claimed, second.created) == (0, 0)
+    delivery = NudgeDelivery.objects.get()
+    assert delivery.week_start == date(2026, 11, 30)
+    assert delivery.status == Status.PENDING
+    plan.refresh_from_db()
+    assert plan.next_nudge_at == FIRST_SLOT + timedelta(weeks=1)
+
+
+def test_dispatching_twice_at_the_same_instant_sends_one_email(plan, smtp_sink):
+    for _ in range(2):
+        call_command(
+            "dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=StringIO()
+        )
+    assert len(smtp_sink.messages) == 1
+    assert NudgeDelivery.objects.get().status == Status.SENT
+
+
+def test_delivering_the_same_row_twice_sends_once(plan, smtp_sink):
+    report = nudges.nudges_dispatch(now=FIRST_SLOT)
+    [delivery_id] = report.chunks[0]
+    assert nudges.nudge_deliver(delivery_id=delivery_id) == "sent"
+    assert nudges.nudge_deliver(delivery_id=delivery_id) == "taken"
+    # A retried or redelivered task runs the whole chunk again: still one email.
+    nudge_deliver_chunk.apply(args=[[delivery_id]])
+    assert len(smtp_sink.messages) == 1
+    assert NudgeDelivery.objects.get().attempts == 1
+
+
+def test_a_delivery_claimed_by_another_worker_is_left_alone(plan, smtp_sink):
+    report = nudges.nudges_dispatch(now=FIRST_SLOT)
+    [delivery_id] = report.chunks[0]
+    NudgeDelivery.objects.filter(pk=delivery_id).update(status=Status.SENDING)
+    assert nudges.nudge_deliver(delivery_id=delivery_id) == "taken"
+    assert smtp_sink.messages == []
+
+
+def test_the_email_has_both_parts_and_the_unsubscribe_headers(plan, smtp_sink, settings):
+    settings.SITE_URL = "https://advisor.example.org"
+    call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=StringIO())
+    [message] = smtp_sink.messages
+    assert message["To"] == plan.owner.email
+    assert message["Message-ID"] == f"<nudge.{plan.pk}.20261130@advisor.example.org>"
+    assert message["List-Unsubscribe"].startswith("<https://advisor.example.org/nudges/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    focus = "Neural Networks and Deep Learning"
+    assert focus in message["Subject"]
+    for body in (text, html):
+        assert focus in body
+        assert "MNIST" in body
+        assert "Papers read: 0 of 2" in body
+        assert "streak" in body.lower()
+        for path in ("/nudges/action/", "/nudges/unsubscribe/", f"/plans/{plan.pk}/edit/"):
+            assert f"https://advisor.example.org{path}" in body
+    first_tip = Tip.objects.published().order_by("position", "pk").first()
+    assert first_tip.text[:40] in " ".join(text.split())
+
+
+def test_each_week_brings_a_tip_not_sent_before(plan, smtp_sink):
+    for week in range(3):
+        call_command(
+            "dispatch_nudges",
+            "--sync",
+            "--now",
+            (FIRST_SLOT + timedelta(weeks=week)).isoformat(),
+            stdout=StringIO(),
+        )
+    tips = list(NudgeDelivery.objects.order_by("week_start").values_list("tip_id", flat=True))
+    assert len(tips) == 3
+    assert len(set(tips)) == 3
+    assert len(smtp_sink.messages) == 3
+
+
+def test_a_transient_smtp_error_is_retried_and_then_sent(plan, smtp_sink):
+    smtp_sink.handler.transient_failures = 1
+    [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
+    with pytest.raises(nudges.TransientSendError):
+        nudges.nudge_deliver(delivery_id=delivery_id)
+    delivery = NudgeDelivery.objects.get()
+    assert delivery.status == Status.PENDING
+    assert "451" in delivery.last_error
+    assert nudges.nudge_deliver(delivery_id=delivery_id) == "sent"
+    assert len(smtp_sink.messages) == 1
+    assert NudgeDelivery.objects.get().attempts == 2
+
+
+def test_a_permanent_bounce_fails_the_delivery_and_stops_the_nudges(plan, smtp_sink):
+    smtp_sink.handler.refuse = {plan.owner.email}
+    [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
+    assert nudges.nudge_deliver(delivery_id=delivery_id) == "failed"
+    delivery = NudgeDelivery.objects.get()
+    assert delivery.status == Status.FAILED
+    assert "550" in delivery.last_error
+    plan.refresh_from_db()
+    assert plan.nudges_enabled is False
+    assert plan.next_nudge_at is None
+
+
+def test_a_plan_unsubscribed_after_dispatch_is_not_mailed(plan, smtp_sink):
+    [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
+    LearningPlan.objects.filter(pk=plan.pk).update(nudges_enabled=False)
+    assert nudges.nudge_deliver(delivery_id=delivery_id) == "failed"
+    assert smtp_sink.messages == []
+
+
+def test_a_delivery_stuck_in_sending_is_reported(plan):
+    [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
+    NudgeDelivery.objects.filter(pk=delivery_id).update(
+        status=Status.SENDING, sending_since=FIRST_SLOT
+    )
+    assert nudges.nudges_stuck(now=FIRST_SLOT + timedelta(minutes=10)) == []
+    assert nudges.nudges_stuck(now=FIRST_SLOT + timedelta(hours=1)) == [delivery_id]
+
+
+def test_after_an_outage_one_email_covers_the_current_week(plan):
+    three_weeks_late = FIRST_SLOT + timedelta(weeks=3, hours=2)
+    report = nudges.nudges_dispatch(now=three_weeks_late)
+    assert report.created == 1
+    assert NudgeDelivery.objects.get().week_start == date(2026, 12, 21)
+    plan.refresh_from_db()
+    assert plan.next_nudge_at == FIRST_SLOT + timedelta(weeks=4)
+
+
+def test_the_dispatch_command_reports_what_it_did(plan, smtp_sink):
+    out = StringIO()
+    call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=out)
+    assert "Claimed 1 due plan(s), created 1 delivery(ies)" in out.getvalue()
+    assert "1 sent" in out.getvalue()
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-12-05T09:00:00"])
+def test_the_dispatch_command_refuses_a_bad_now(db, value):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--now"):
+        call_command("dispatch_nudges", "--now", value, stdout=StringIO())
+
+
+# One-click links -----------------------------------------------------------------------------
+
+
+def links_of(message) -> dict[str, str]:
+    text = message.get_body(("plain",)).get_content()
+    return {
+        "studied": re.search(r"I studied this week: (\S+)", text).group(1),
+        "papers_2": re.search(r"2 or more (\S+)", text).group(1),
+        "skip": re.search(r"Skip this week: (\S+)", text).group(1),
+        "unsubscribe": re.search(r"Stop these emails: (\S+)", text).group(1),
+    }
+
+
+@pytest.fixture
+def sent_message(plan, smtp_sink):
+    call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=StringIO())
+    return smtp_sink.messages[0]
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def test_a_link_scanners_get_changes_nothing(plan, sent_message, client):
+    for name in ("studied", "papers_2", "skip", "unsubscribe"):
+        response = client.get(path_of(links_of(sent_message)[name]))
+        assert response.status_code == 200
+        assert b'method="post"' in response.content
+    assert not WeeklyCheckin.objects.exists()
+    plan.refresh_from_db()
+    assert plan.nudges_enabled
+
+
+def test_the_confirm_buttons_record_the_week(plan, sent_message):
+    client = Client()
+    links = links_of(sent_message)
+    with time_machine.travel(FIRST_SLOT + timedelta(hours=1)):
+        client.post(path_of(links["studied"]))
+        client.post(path_of(links["papers_2"]))
+    checkin = WeeklyCheckin.objects.get(plan=plan)
+    assert checkin.week_start == date(2026, 11, 30)
+    assert checkin.study_days_done == 1
+    assert checkin.papers_read == 2
+
+
+def test_one_click_unsubscribe_needs_no_cookie_or_csrf_token(plan, sent_message):
+    client = Client(enforce_csrf_checks=True)
+    url = path_of(sent_message["List-Unsubscribe"].strip("<>"))
+    response = client.post(
+        url,
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.nudges_enabled is False
+    assert plan.next_nudge_at is None
+
+
+def test_the_unsubscribe_link_never_expires(plan, sent_message):
+    url = path_of(links_of(sent_message)["unsubscribe"])
+    with time_machine.travel(FIRST_SLOT + timedelta(days=400)):
+        assert Client().post(url).status_code == 200
+    plan.refresh_from_db()
+    assert plan.nudges_enabled is False
+
+
+def test_an_action_link_expires_after_fourteen_days(plan, sent_message):
+    url = path_of(links_of(sent_message)["studied"])
+    with time_machine.travel(FIRST_SLOT + timedelta(days=15)):
+        response = Client().post(url)
+    assert response.status_code == 400
+    assert b"expired" in response.content
+    assert not WeeklyCheckin.objects.exists()
+
+
+@pytest.mark.parametrize("where", ["action", "unsubscribe"])
+def test_a_tampered_link_is_refused_with_a_clear_page(plan, sent_message, where):
+    url = path_of(links_of(sent_message)["studied" if where == "action" else "unsubscribe"])
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    forged = url.replace(token, token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb"))
+    response = Client().post(forged)
+    assert response.status_code == 400
+    assert b"not valid" in response.content
+    plan.refresh_from_db()
+    assert plan.nudges_enabled
+    assert not WeeklyCheckin.objects.exists()
+
+
+def test_a_link_signed_with_another_key_is_refused(plan, settings):
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    token = nudge_action_token(plan_id=plan.pk, week=START, action="studied")
+    settings.SECRET_KEY = "the-real-secret-key-" + "y" * 40
+    assert Client().post(f"/nudges/action/{token}/").status_code == 400
+    assert not WeeklyCheckin.objects.exists()
+
+
+# Concurrency on a real database ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update_skip_locked,
+    reason="concurrent dispatchers need a database with row locks (PostgreSQL in CI)",
+)
+def test_two_dispatchers_at_once_create_one_delivery_per_plan(seeded):
+    users = UserFactory.create_batch(60)
+    for user in users:
+        make_plan(user)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(
+            pool.map(lambda _: nudges.nudges_dispatch(now=FIRST_SLOT, batch_size=7), range(2))
+        )
+    connection.close()
+    assert sum(report.created for report in reports) == 60
+    assert NudgeDelivery.objects.count() == 60
+    assert sum(report.claimed for report in reports) == 60
