@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -143,11 +145,14 @@ def _is_permanent(error: smtplib.SMTPException) -> bool:
     return code is not None and code >= 500
 
 
-def nudge_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
+def nudge_deliver(
+    *, delivery_id: int, now: datetime | None = None, mailer: BaseEmailBackend | None = None
+) -> str:
     """Send one delivery if nobody else has; return what happened.
 
     ``sent``, ``taken`` (another worker has it or it is done), ``failed`` (permanent), or
-    raises ``TransientSendError`` after putting the delivery back to pending.
+    raises ``TransientSendError`` after putting the delivery back to pending. ``mailer`` is
+    an open connection to reuse (one per chunk); without it the default mailer is used.
     """
     now = now or timezone.now()
     taken = NudgeDelivery.objects.filter(pk=delivery_id, status=Status.PENDING).update(
@@ -169,7 +174,10 @@ def nudge_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
     progress = plan_progress(plan=plan, now=max(now, delivery.scheduled_for))
     message = nudge_email(delivery=delivery, progress=progress, tip=tip)
     try:
-        message.send()
+        if mailer is None:
+            message.send()
+        else:
+            mailer.send_messages([message])
     except smtplib.SMTPException as error:
         if _is_permanent(error):
             if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -206,16 +214,29 @@ def _release(delivery: NudgeDelivery, error: Exception) -> None:
 
 
 def nudges_deliver_many(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int], list[int]]:
-    """Deliver a chunk; return the outcome counts and the ids to retry later."""
+    """Deliver a chunk over one SMTP connection; return the outcome counts and the ids to
+    retry later."""
     outcomes: dict[str, int] = {}
     retry: list[int] = []
-    for delivery_id in delivery_ids:
-        try:
-            outcome = nudge_deliver(delivery_id=delivery_id)
-        except TransientSendError:
-            outcome = "retry"
-            retry.append(delivery_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    ids = list(delivery_ids)
+    try:
+        mailer = mail.mailers.default
+        mailer.open()
+    except (smtplib.SMTPException, OSError):
+        # The server is unreachable: the whole chunk is retried later, nothing was taken.
+        return {"retry": len(ids)}, ids
+    try:
+        for delivery_id in ids:
+            try:
+                outcome = nudge_deliver(delivery_id=delivery_id, mailer=mailer)
+            except TransientSendError:
+                outcome = "retry"
+                retry.append(delivery_id)
+                # The connection may be dead after a transient failure: start a fresh one.
+                mailer.close()
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    finally:
+        mailer.close()
     return outcomes, retry
 
 

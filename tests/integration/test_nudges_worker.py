@@ -1,0 +1,147 @@
+"""Nudges end to end: a real Redis broker, real Celery worker processes, a real SMTP sink."""
+
+import os
+import signal
+import subprocess
+import time
+import uuid
+from datetime import UTC, date, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from advisor.celery import app
+from careers.models import LearningTrack, NudgeDelivery
+from careers.services.plans import plan_create
+from careers.tasks import nudge_deliver_chunk
+from tests.factories import UserFactory
+from tests.processes import ROOT, child_env
+from tests.smtp_sink import SmtpSink
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+FIRST_SLOT = datetime(2026, 12, 5, 9, tzinfo=UTC)
+PLANS = 12
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: no Redis broker"),
+]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+@pytest.fixture
+def queue():
+    """A queue of this test's own, so no other worker on the same Redis takes its tasks."""
+    name = f"test-nudges-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = name
+    yield name
+    app.conf.task_default_queue = previous
+
+
+@pytest.fixture
+def sink():
+    with SmtpSink() as running:
+        yield running
+
+
+@pytest.fixture
+def workers(queue, sink, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes need a shared database server (PostgreSQL)")
+    env = child_env(
+        DATABASE_URL=database_url(),
+        REDIS_URL=REDIS_URL,
+        EMAIL_URL=sink.url,
+        CELERY_QUEUE=queue,
+        SITE_URL="https://advisor.example.org",
+        VAR_DIR=str(tmp_path),
+    )
+    processes = [
+        subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "celery"),
+                "-A",
+                "advisor",
+                "worker",
+                "--concurrency",
+                "1",
+                "--hostname",
+                f"{queue}-{n}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(2)
+    ]
+    yield processes
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_two_workers_send_each_nudge_exactly_once(seeded, sink, workers):
+    track = LearningTrack.objects.get()
+    for user in UserFactory.create_batch(PLANS):
+        plan_create(
+            owner=user,
+            track=track,
+            start_date=date(2026, 11, 30),
+            nudge_weekday=5,
+            nudge_hour=9,
+            timezone="Europe/London",
+            now=datetime(2026, 11, 25, tzinfo=UTC),
+        )
+
+    # Beat firing twice at the same moment.
+    for _ in range(2):
+        call_command("dispatch_nudges", "--now", FIRST_SLOT.isoformat(), stdout=StringIO())
+    assert wait_for(lambda: len(sink.messages) >= PLANS), f"only {len(sink.messages)} arrived"
+    assert wait_for(
+        lambda: NudgeDelivery.objects.filter(status=NudgeDelivery.Status.SENT).count() == PLANS
+    )
+
+    # A broker redelivering every chunk (a killed worker, a retried task) sends nothing more.
+    nudge_deliver_chunk.delay(list(NudgeDelivery.objects.values_list("pk", flat=True)))
+    time.sleep(3)
+    assert len(sink.messages) == PLANS
+    ids = [message["Message-ID"] for message in sink.messages]
+    assert len(set(ids)) == PLANS
+
+    message = sink.messages[0]
+    assert message.get_body(("plain",)) is not None
+    assert message.get_body(("html",)) is not None
+    assert message["List-Unsubscribe"].startswith("<https://advisor.example.org/nudges/unsub")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Neural Networks and Deep Learning" in message["Subject"]
+    assert all(process.poll() is None for process in workers), "a worker died"
