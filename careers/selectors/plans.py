@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -104,24 +105,40 @@ def plan_progress(*, plan: LearningPlan, now: datetime | None = None) -> PlanPro
     )
 
 
-def tip_next_for_plan(*, plan: LearningPlan) -> Tip | None:
-    """A published tip this learner has not been sent yet (on any of their plans); once all
-    are used, the one sent longest ago comes round again."""
-    tips = list(
-        Tip.objects.published()
-        .filter(Q(track=plan.track_id) | Q(track=None))
-        .order_by("position", "pk")
+def tips_for_track(*, track_id: int) -> list[Tip]:
+    """Published tips of a track and the general ones, in editorial order."""
+    return list(
+        Tip.objects.published().filter(Q(track=track_id) | Q(track=None)).order_by("position", "pk")
     )
-    last_sent = dict(
-        NudgeDelivery.objects.filter(plan__owner_id=plan.owner_id, tip__isnull=False)
-        .values("tip")
+
+
+def tips_last_sent(*, owner_ids: Iterable[int]) -> dict[int, dict[int, date]]:
+    """For each learner, the week each tip was last sent to them (one query for many)."""
+    rows = (
+        NudgeDelivery.objects.filter(plan__owner_id__in=list(owner_ids), tip__isnull=False)
+        .values("plan__owner_id", "tip")
         .annotate(last=Max("week_start"))
-        .values_list("tip", "last")
+        .values_list("plan__owner_id", "tip", "last")
     )
+    sent: dict[int, dict[int, date]] = {}
+    for owner_id, tip_id, last in rows:
+        sent.setdefault(owner_id, {})[tip_id] = last
+    return sent
+
+
+def tip_choose(*, tips: Sequence[Tip], last_sent: dict[int, date]) -> Tip | None:
+    """A tip not sent before (until all are used); then the one sent longest ago."""
     unsent = [tip for tip in tips if tip.pk not in last_sent]
     if unsent:
         return unsent[0]
     return min(tips, key=lambda tip: last_sent[tip.pk]) if tips else None
+
+
+def tip_next_for_plan(*, plan: LearningPlan) -> Tip | None:
+    """A published tip this learner has not been sent yet (on any of their plans); once all
+    are used, the one sent longest ago comes round again."""
+    last_sent = tips_last_sent(owner_ids=[plan.owner_id]).get(plan.owner_id, {})
+    return tip_choose(tips=tips_for_track(track_id=plan.track_id), last_sent=last_sent)
 
 
 def papers_read_total(*, plan: LearningPlan) -> int:

@@ -14,7 +14,7 @@ import logging
 import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
@@ -23,9 +23,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from careers.emails import nudge_email, nudge_message_id
-from careers.models import LearningPlan, NudgeDelivery
+from careers.models import LearningPlan, NudgeDelivery, Tip
 from careers.schedule import local_week_start, next_nudge_at
-from careers.selectors.plans import plan_progress, tip_next_for_plan
+from careers.selectors.plans import plan_progress, tip_choose, tips_for_track, tips_last_sent
 from careers.services.plans import plan_nudges_stop
 
 logger = logging.getLogger(__name__)
@@ -145,6 +145,17 @@ def _is_permanent(error: smtplib.SMTPException) -> bool:
     return code is not None and code >= 500
 
 
+def deliveries_for_sending(*, delivery_ids: Iterable[int]) -> list[NudgeDelivery]:
+    """Deliveries with everything their emails need, in a fixed number of queries for any
+    number of them: plan, learner and track (1), courses, project steps, check-ins (3)."""
+    return list(
+        NudgeDelivery.objects.filter(pk__in=list(delivery_ids))
+        .select_related("plan__owner", "plan__track")
+        .prefetch_related("plan__track__courses", "plan__track__project_steps", "plan__checkins")
+        .order_by("pk")
+    )
+
+
 def nudge_deliver(
     *, delivery_id: int, now: datetime | None = None, mailer: BaseEmailBackend | None = None
 ) -> str:
@@ -152,24 +163,43 @@ def nudge_deliver(
 
     ``sent``, ``taken`` (another worker has it or it is done), ``failed`` (permanent), or
     raises ``TransientSendError`` after putting the delivery back to pending. ``mailer`` is
-    an open connection to reuse (one per chunk); without it the default mailer is used.
+    an open connection to reuse; without it the default mailer is used.
     """
-    now = now or timezone.now()
-    taken = NudgeDelivery.objects.filter(pk=delivery_id, status=Status.PENDING).update(
+    deliveries = deliveries_for_sending(delivery_ids=[delivery_id])
+    if not deliveries:
+        return "taken"
+    [delivery] = deliveries
+    return _deliver(
+        delivery,
+        now=now or timezone.now(),
+        mailer=mailer,
+        tips=tips_for_track(track_id=delivery.plan.track_id),
+        last_sent=tips_last_sent(owner_ids=[delivery.plan.owner_id]).get(
+            delivery.plan.owner_id, {}
+        ),
+    )
+
+
+def _deliver(
+    delivery: NudgeDelivery,
+    *,
+    now: datetime,
+    mailer: BaseEmailBackend | None,
+    tips: list[Tip],
+    last_sent: dict[int, date],
+) -> str:
+    taken = NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
         status=Status.SENDING, attempts=F("attempts") + 1, sending_since=now
     )
     if not taken:
         return "taken"
-    delivery = NudgeDelivery.objects.select_related("plan__owner", "plan__track").get(
-        pk=delivery_id
-    )
     plan = delivery.plan
     if not plan.nudges_enabled:
         return _finish(delivery, Status.FAILED, error="Nudges were turned off before sending.")
     if not plan.owner.email:
         return _finish(delivery, Status.FAILED, error="The learner has no email address.")
 
-    tip = tip_next_for_plan(plan=plan)
+    tip = tip_choose(tips=tips, last_sent=last_sent)
     # The email speaks of the week it was scheduled for, even when sent late.
     progress = plan_progress(plan=plan, now=max(now, delivery.scheduled_for))
     message = nudge_email(delivery=delivery, progress=progress, tip=tip)
@@ -196,6 +226,8 @@ def nudge_deliver(
         message_id=nudge_message_id(delivery),
         last_error="",
     )
+    if tip is not None:
+        last_sent[tip.pk] = delivery.week_start
     return "sent"
 
 
@@ -225,13 +257,29 @@ def nudges_deliver_many(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int],
     except (smtplib.SMTPException, OSError):
         # The server is unreachable: the whole chunk is retried later, nothing was taken.
         return {"retry": len(ids)}, ids
+    deliveries = deliveries_for_sending(delivery_ids=ids)
+    # Tips and what each learner has had, for the whole chunk at once.
+    tips_by_track = {
+        track_id: tips_for_track(track_id=track_id)
+        for track_id in {d.plan.track_id for d in deliveries}
+    }
+    last_sent = tips_last_sent(owner_ids={d.plan.owner_id for d in deliveries})
+    now = timezone.now()
+    if len(deliveries) < len(ids):
+        outcomes["taken"] = len(ids) - len(deliveries)
     try:
-        for delivery_id in ids:
+        for delivery in deliveries:
             try:
-                outcome = nudge_deliver(delivery_id=delivery_id, mailer=mailer)
+                outcome = _deliver(
+                    delivery,
+                    now=now,
+                    mailer=mailer,
+                    tips=tips_by_track[delivery.plan.track_id],
+                    last_sent=last_sent.setdefault(delivery.plan.owner_id, {}),
+                )
             except TransientSendError:
                 outcome = "retry"
-                retry.append(delivery_id)
+                retry.append(delivery.pk)
                 # The connection may be dead after a transient failure: start a fresh one.
                 mailer.close()
             outcomes[outcome] = outcomes.get(outcome, 0) + 1

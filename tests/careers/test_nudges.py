@@ -8,6 +8,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from careers.models import LearningPlan, LearningTrack, NudgeDelivery, Tip, WeeklyCheckin
 from careers.services import nudges
@@ -81,6 +82,20 @@ def test_delivering_the_same_row_twice_sends_once(plan, smtp_sink):
     nudge_deliver_chunk.apply(args=[[delivery_id]])
     assert len(smtp_sink.messages) == 1
     assert NudgeDelivery.objects.get().attempts == 1
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_a_chunk_costs_two_queries_per_email_plus_a_fixed_few(seeded, count, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    for user in UserFactory.create_batch(count):
+        make_plan(user)
+    [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
+    with CaptureQueriesContext(connection) as queries:
+        outcomes, retry = nudges.nudges_deliver_many(delivery_ids=chunk)
+    assert outcomes == {"sent": count}
+    assert retry == []
+    # Deliveries with plan, learner and track; courses; steps; check-ins; tips; last tips.
+    assert len(queries) == 6 + 2 * count
 
 
 def test_a_delivery_claimed_by_another_worker_is_left_alone(plan, smtp_sink):
