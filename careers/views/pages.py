@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from careers import selectors
 from careers.forms import AdviceFilterForm, ProfileForm, SignupForm
 from careers.selectors.comparisons import comparison_list, evaluation_groups
+from careers.selectors.plans import plan_list, plan_progress
 from careers.services.accounts import profile_get_or_create, profile_update, user_create
 from careers.services.health import broker_status, database_status
 
@@ -83,6 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "paths": selectors.path_list(),
             "comparisons": comparison_list(owner=request.user),
+            "plan_progresses": [plan_progress(plan=plan) for plan in plan_list(owner=request.user)],
         },
     )
 
