@@ -272,9 +272,7 @@ def main() -> None:
         unique = len(set(received))
         rate = len(received) / wall if wall else 0.0
         plain_rate = len(messages) / plain_wall if plain_wall else 0.0
-        per_plan = len(dispatch_queries) / max(report.created, 1) + len(delivery_queries) / len(
-            sample
-        )
+        per_plan = dispatch_queries / max(report.created, 1) + delivery_queries / len(sample)
         say("")
         say(f"plans:                       {args.plans:,}")
         say(f"workers:                     {args.workers} x concurrency {args.concurrency}")

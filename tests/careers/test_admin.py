@@ -2,7 +2,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
+
+from careers.models import LearningTrack, NudgeDelivery
+from careers.schedule import week_start
+from careers.services.plans import checkin_upsert, plan_create
 
 MODEL_ADMINS = sorted(
     (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
@@ -15,6 +20,11 @@ def one_of_everything(seeded, alice, client):
     Group.objects.create(name="Editors")
     Token.objects.create(user=alice)
     client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    plan = plan_create(owner=alice, track=LearningTrack.objects.get())
+    checkin_upsert(plan=plan, week=week_start(plan.start_date), study_days_done=1)
+    NudgeDelivery.objects.create(
+        plan=plan, week_start=week_start(plan.start_date), scheduled_for=timezone.now()
+    )
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), MODEL_ADMINS)
