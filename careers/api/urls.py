@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from careers.api import views
 from careers.api.comparisons import ComparisonViewSet, OptionViewSet
+from careers.api.plans import CheckinViewSet, PlanViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("paths", views.CareerPathViewSet, basename="path")
@@ -14,6 +15,7 @@ router.register("criteria", views.CriterionViewSet, basename="criterion")
 router.register("red-flags", views.RedFlagViewSet, basename="red-flag")
 router.register("advice", views.AdviceViewSet, basename="advice")
 router.register("comparisons", ComparisonViewSet, basename="comparison")
+router.register("plans", PlanViewSet, basename="plan")
 
 option_list = OptionViewSet.as_view({"get": "list", "post": "create"})
 option_detail = OptionViewSet.as_view(
@@ -21,6 +23,11 @@ option_detail = OptionViewSet.as_view(
 )
 option_answers = OptionViewSet.as_view({"get": "answers", "put": "answers"})
 comparison_result = ComparisonViewSet.as_view({"get": "result"})
+plan_progress = PlanViewSet.as_view({"get": "progress"})
+checkin_list = CheckinViewSet.as_view({"get": "list", "post": "create"})
+checkin_detail = CheckinViewSet.as_view(
+    {"get": "retrieve", "put": "update", "patch": "partial_update"}
+)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -47,5 +54,8 @@ urlpatterns = [
         option_answers,
         name="option-answers",
     ),
+    path("plans/<int:pk>/progress/", plan_progress, name="plan-progress"),
+    path("plans/<int:id>/checkins/", checkin_list, name="checkin-list"),
+    path("plans/<int:id>/checkins/<str:week_start>/", checkin_detail, name="checkin-detail"),
     path("", include(router.urls)),
 ]
