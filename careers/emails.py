@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import email.policy
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,19 @@ from django.template.loader import render_to_string
 from careers.models import NudgeDelivery, Tip
 from careers.selectors.plans import PlanProgress
 from careers.services.nudge_links import nudge_links
+
+
+class LongHeaderEmail(EmailMultiAlternatives):
+    """An email whose long unbreakable headers stay as written.
+
+    With the standard 78-character line policy, Python's email package rewrites a header
+    such as ``List-Unsubscribe: <https://...long signed URL...>`` as RFC 2047 encoded words,
+    which mail clients then fail to read as a URL. RFC 5322 allows lines up to 998
+    characters, so the message is serialised with that limit.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def _render(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -47,7 +61,7 @@ def nudge_email(
         "site_url": settings.SITE_URL,
     }
     subject, text, html = _render("nudge", context)
-    message = EmailMultiAlternatives(
+    message = LongHeaderEmail(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -20,6 +20,7 @@ def free_port() -> int:
 @dataclass
 class SinkHandler:
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
     # Recipients refused for good (550) and a number of transient refusals (451) to give
     # before accepting, to exercise the sender's error handling.
     refuse: set[str] = field(default_factory=set)
@@ -37,6 +38,7 @@ class SinkHandler:
             return "451 4.3.0 Try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)
+        self.raw.append(envelope.content)
         return "250 Message accepted for delivery"
 
 

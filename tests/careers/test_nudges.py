@@ -114,6 +114,9 @@ def test_the_email_has_both_parts_and_the_unsubscribe_headers(plan, smtp_sink, s
     assert message["Message-ID"] == f"<nudge.{plan.pk}.20261130@advisor.example.org>"
     assert message["List-Unsubscribe"].startswith("<https://advisor.example.org/nudges/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire too: a plain <https://...> header, not RFC 2047 encoded words.
+    [raw] = smtp_sink.handler.raw
+    assert b"\r\nList-Unsubscribe: <https://advisor.example.org/nudges/unsubscribe/" in raw
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     focus = "Neural Networks and Deep Learning"

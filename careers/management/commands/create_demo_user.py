@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from careers.models import LearningPlan, LearningTrack
 from careers.services.accounts import profile_get_or_create
+from careers.services.plans import plan_create
 
 
 class Command(BaseCommand):
@@ -24,3 +27,14 @@ class Command(BaseCommand):
         profile_get_or_create(user=user)
         verb = "Created" if created else "Reset"
         self.stdout.write(self.style.SUCCESS(f"{verb} the demo login: {username} / {password}"))
+
+        track = LearningTrack.objects.published().first()
+        if track is not None and not LearningPlan.objects.filter(owner=user).exists():
+            plan = plan_create(owner=user, track=track)
+            # Due at once, so beat's next dispatch (every 15 minutes) sends the first nudge
+            # and it can be read in the local mail folder.
+            LearningPlan.objects.filter(pk=plan.pk).update(next_nudge_at=timezone.now())
+            self.stdout.write(
+                "Created a demo learning plan; its first weekly nudge goes out at beat's next "
+                "dispatch (within 15 minutes) and lands in the mail folder (var/mail/)."
+            )
