@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
 
@@ -17,8 +18,8 @@ app.conf.beat_schedule = {
     # waits behind its chosen hour.
     "nudges-dispatch": {
         "task": "careers.tasks.nudges_dispatch",
-        "schedule": crontab(minute="*/15"),
-        "options": {"expires": 14 * 60},
+        "schedule": crontab(minute=f"*/{settings.NUDGE_DISPATCH_MINUTES}"),
+        "options": {"expires": settings.NUDGE_DISPATCH_MINUTES * 60 - 30},
     },
     "nudges-report-stuck": {
         "task": "careers.tasks.nudges_report_stuck",
