@@ -4,12 +4,14 @@ Every queryset starts from the requesting user's own comparisons, so another use
 answer 404, never 403: their existence is not disclosed.
 """
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from careers.api.fields import SlugChoiceField
 from careers.models import Answer, CareerPath, Comparison, Option, WeightOverride
 from careers.models.comparisons import ANSWER_NOTE_MAX_LENGTH, NOTES_MAX_LENGTH
 from careers.scoring import SCORING_VERSION
@@ -54,7 +56,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class OptionSerializer(serializers.ModelSerializer):
-    path = serializers.SlugRelatedField(
+    path = SlugChoiceField(
         slug_field="slug",
         queryset=CareerPath.objects.published(),
         help_text="industry-team, research-lab, phd or startup.",
@@ -69,22 +71,7 @@ class OptionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Option
-        fields = [
-            "id",
-            "path",
-            "organisation",
-            "team",
-            "location",
-            "manager_name",
-            "base_salary",
-            "bonus",
-            "equity_per_year",
-            "stipend",
-            "currency",
-            "offer_deadline",
-            "notes",
-            "answers",
-        ]
+        fields = ["id", *services.OPTION_FIELDS, "answers"]
 
 
 class ComparisonSerializer(serializers.ModelSerializer):
@@ -205,7 +192,9 @@ class ComparisonViewSet(viewsets.ModelViewSet):
             .order_by("-updated_at", "-id")
         )
 
+    @transaction.atomic
     def perform_create(self, serializer):
+        # All or nothing: bad weights leave no half-made comparison behind.
         weights = serializer.validated_data.pop("weights", None)
         comparison = services.comparison_create(
             owner=self.request.user, **serializer.validated_data
@@ -214,6 +203,7 @@ class ComparisonViewSet(viewsets.ModelViewSet):
             services.weights_set(comparison=comparison, weights=weights)
         serializer.instance = comparison
 
+    @transaction.atomic
     def perform_update(self, serializer):
         weights = serializer.validated_data.pop("weights", None)
         comparison = services.comparison_update(
@@ -276,6 +266,7 @@ class OptionViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=AnswerSerializer(many=True),
+        parameters=[],
         responses={200: AnswerSerializer(many=True)},
         description=(
             "Upsert answers of this option: each item names a criterion by key and gives its "
@@ -296,3 +287,9 @@ class OptionViewSet(viewsets.ModelViewSet):
             )
         answers = option.answers.select_related("criterion").order_by("criterion__position")
         return Response(AnswerSerializer(answers, many=True).data, status=status.HTTP_200_OK)
+
+
+class OptionAnswersViewSet(OptionViewSet):
+    """The answers of one option: a plain list, not a page (a path has a few dozen criteria)."""
+
+    pagination_class = None

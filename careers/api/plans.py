@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from careers.api.fields import SlugChoiceField
 from careers.models import LearningPlan, LearningTrack, PaperNote, TrackProjectStep, WeeklyCheckin
 from careers.models.accounts import validate_timezone
 from careers.models.content import validate_study_days
@@ -30,7 +31,7 @@ WEEK_IN_URL = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    track = serializers.SlugRelatedField(
+    track = SlugChoiceField(
         slug_field="slug",
         queryset=LearningTrack.objects.published(),
         required=False,

@@ -11,7 +11,7 @@ class CitationSerializer(serializers.Serializer):
 
 
 class GoalSerializer(serializers.ModelSerializer):
-    requires_path = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    requires_path = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Goal

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from careers.api import views
-from careers.api.comparisons import ComparisonViewSet, OptionViewSet
+from careers.api.comparisons import ComparisonViewSet, OptionAnswersViewSet, OptionViewSet
 from careers.api.plans import CheckinViewSet, PlanViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -21,7 +21,7 @@ option_list = OptionViewSet.as_view({"get": "list", "post": "create"})
 option_detail = OptionViewSet.as_view(
     {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
 )
-option_answers = OptionViewSet.as_view({"get": "answers", "put": "answers"})
+option_answers = OptionAnswersViewSet.as_view({"get": "answers", "put": "answers"})
 comparison_result = ComparisonViewSet.as_view({"get": "result"})
 plan_progress = PlanViewSet.as_view({"get": "progress"})
 checkin_list = CheckinViewSet.as_view({"get": "list", "post": "create"})

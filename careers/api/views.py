@@ -1,6 +1,10 @@
+import re
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -9,13 +13,17 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from careers import selectors
 from careers.api import serializers
-from careers.models import Goal
+from careers.models import AdviceItem, Goal
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     """Published advice content: open to everyone, read-only."""
 
     permission_classes = [AllowAny]
+    # Slugs and keys only: anything else (a NUL byte, which PostgreSQL refuses) is a 404.
+    lookup_value_regex = SLUG.pattern
 
 
 class CareerPathViewSet(ContentViewSet):
@@ -57,19 +65,33 @@ class AdviceViewSet(ContentViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.advice_list(
-            path_slug=params.get("path", ""), tag_slug=params.get("tag", "")
-        )
+        path, tag = (self.request.query_params.get(name, "") for name in ("path", "tag"))
+        if any(value and not SLUG.fullmatch(value) for value in (path, tag)):
+            return AdviceItem.objects.none()
+        return selectors.advice_list(path_slug=path, tag_slug=tag)
 
 
 class LoginRateThrottle(AnonRateThrottle):
     scope = "login"
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    # Bounded like the user model's field: a longer name cannot exist, and an unbounded one
+    # would reach the login-failure log's varchar column.
+    username = drf_serializers.CharField(label="Username", max_length=150, write_only=True)
+    password = drf_serializers.CharField(
+        label="Password",
+        max_length=4096,
+        style={"input_type": "password"},
+        write_only=True,
+        trim_whitespace=False,
+    )
+
+
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
 
+    serializer_class = TokenRequestSerializer
     throttle_classes = [LoginRateThrottle, UserRateThrottle]
 
     def post(self, request, *args, **kwargs):

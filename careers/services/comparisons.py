@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -32,6 +33,7 @@ from careers.scoring import SCORING_VERSION
 from careers.selectors.comparisons import comparison_result
 
 COUNT_MAX = 1000
+KEY_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 OPTION_FIELDS = (
     "path",
     "organisation",
@@ -142,7 +144,8 @@ def answer_value_parse(*, criterion: Criterion, value: Any) -> str:
         number = None
     elif isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
         number = int(value.strip())
     else:
         number = None
@@ -243,7 +246,10 @@ def answers_upsert(*, option: Option, answers: Iterable[Mapping[str, Any]]) -> l
 
 def weights_set(*, comparison: Comparison, weights: Mapping[str, int | None]) -> None:
     """Set per-comparison weights by criterion key; ``None`` (or the default) removes one."""
-    criteria = {c.key: c for c in Criterion.objects.published().filter(key__in=list(weights))}
+    # Only slug-shaped keys are looked up: anything else (a NUL byte PostgreSQL refuses,
+    # say) is simply not a criterion.
+    keys = [key for key in weights if isinstance(key, str) and KEY_PATTERN.fullmatch(key)]
+    criteria = {c.key: c for c in Criterion.objects.published().filter(key__in=keys)}
     errors: dict[str, list[str]] = {}
     for key, weight in weights.items():
         if key not in criteria:

@@ -27,13 +27,9 @@ from careers.models.comparisons import MAX_OPTIONS, MIN_OPTIONS_TO_RANK
 from careers.selectors import comparisons as selectors
 from careers.selectors.comparisons import ComparisonResultView
 from careers.services import comparisons as services
+from careers.views import posted
 
 GET_POST = ["GET", "POST"]
-
-
-def _posted(request: HttpRequest):
-    """The POST data to bind a form to, even when empty (an empty form is still a submission)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _comparison(request: HttpRequest, comparison_id: int) -> Comparison:
@@ -63,7 +59,7 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def comparison_create(request: HttpRequest) -> HttpResponse:
-    form = ComparisonForm(_posted(request))
+    form = ComparisonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             comparison = services.comparison_create(owner=request.user, **form.cleaned_data)
@@ -98,7 +94,7 @@ def comparison_detail(request: HttpRequest, comparison_id: int) -> HttpResponse:
 def comparison_edit(request: HttpRequest, comparison_id: int) -> HttpResponse:
     comparison = _comparison(request, comparison_id)
     form = ComparisonForm(
-        _posted(request),
+        posted(request),
         initial={
             "title": comparison.title,
             "notes": comparison.notes,
@@ -137,7 +133,7 @@ def comparison_delete(request: HttpRequest, comparison_id: int) -> HttpResponse:
 @require_http_methods(GET_POST)
 def option_create(request: HttpRequest, comparison_id: int) -> HttpResponse:
     comparison = _comparison(request, comparison_id)
-    form = OptionForm(_posted(request))
+    form = OptionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             option = services.option_create(comparison=comparison, **form.cleaned_data)
@@ -165,7 +161,7 @@ def option_edit(request: HttpRequest, comparison_id: int, option_id: int) -> Htt
     comparison = _comparison(request, comparison_id)
     option = _option(comparison, option_id)
     initial = {name: getattr(option, name) for name in OptionForm.base_fields}
-    form = OptionForm(_posted(request), initial=initial)
+    form = OptionForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.option_update(option=option, **form.cleaned_data)
@@ -201,7 +197,7 @@ def option_evaluate(request: HttpRequest, comparison_id: int, option_id: int) ->
     comparison = _comparison(request, comparison_id)
     option = _option(comparison, option_id)
     form = EvaluationForm(
-        _posted(request),
+        posted(request),
         criteria=selectors.criteria_for_option(option=option),
         answers=selectors.answers_by_criterion(option=option),
     )
@@ -234,7 +230,7 @@ def comparison_weights(request: HttpRequest, comparison_id: int) -> HttpResponse
     path_ids = set(comparison.options.values_list("path_id", flat=True)) or set(by_path)
     criteria = {c.key: c for path_id in path_ids for c in by_path.get(path_id, [])}
     form = WeightsForm(
-        _posted(request),
+        posted(request),
         criteria=sorted(criteria.values(), key=lambda c: (c.position, c.key)),
         weights=selectors.comparison_weights(comparison=comparison),
     )
@@ -314,7 +310,7 @@ def comparison_export_json_download(request: HttpRequest, comparison_id: int) ->
 def comparison_share(request: HttpRequest, comparison_id: int) -> HttpResponse:
     comparison = _comparison(request, comparison_id)
     form = ShareForm(
-        _posted(request), initial={"include_private": comparison.share_includes_private}
+        posted(request), initial={"include_private": comparison.share_includes_private}
     )
     if request.method == "POST":
         if "revoke" in request.POST:

@@ -29,6 +29,7 @@ from careers.selectors import plans as selectors
 from careers.selectors.plans import PlanProgress
 from careers.services import plans as services
 from careers.services.accounts import profile_get_or_create
+from careers.views import posted
 
 GET_POST = ["GET", "POST"]
 WEEKDAY_NAMES = dict(WEEKDAYS)
@@ -36,11 +37,6 @@ WEEKDAY_NAMES = dict(WEEKDAYS)
 # unpublishes or renames one, the page falls back to its own short text.
 FINANCIAL_AID_TIP = "financial_aid"
 HANDWRITTEN_NOTES_TIP = "handwritten_notes"
-
-
-def _posted(request: HttpRequest):
-    """The POST data to bind a form to, even when empty (an empty form is still a submission)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _plan(request: HttpRequest, plan_id: int) -> LearningPlan:
@@ -109,7 +105,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(GET_POST)
 def plan_create(request: HttpRequest) -> HttpResponse:
     profile = profile_get_or_create(user=request.user)
-    form = PlanForm(_posted(request), timezone_name=profile.timezone)
+    form = PlanForm(posted(request), timezone_name=profile.timezone)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(owner=request.user, **form.plan_fields())
@@ -160,7 +156,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(GET_POST)
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    form = PlanForm(_posted(request), plan=plan)
+    form = PlanForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(plan=plan, **form.plan_fields())
@@ -209,7 +205,7 @@ def checkin_edit(request: HttpRequest, plan_id: int, week: str) -> HttpResponse:
         .prefetch_related("papers")
         .first()
     )
-    form = CheckinForm(_posted(request), plan=plan, checkin=checkin)
+    form = CheckinForm(posted(request), plan=plan, checkin=checkin)
     if request.method == "POST" and form.is_valid():
         try:
             services.checkin_upsert(
