@@ -3,8 +3,11 @@ from django.contrib.auth import get_user_model
 
 from careers.models import (
     AdviceItem,
+    Answer,
     CareerPath,
+    Comparison,
     Criterion,
+    Option,
     Profile,
     RedFlagRule,
     Tag,
@@ -107,3 +110,42 @@ class AdviceItemFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class ComparisonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comparison
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Offers {n}")
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    """An option on a seeded path, named by slug (``path_slug="phd"``)."""
+
+    class Meta:
+        model = Option
+        exclude = ["path_slug"]
+
+    comparison = factory.SubFactory(ComparisonFactory)
+    path_slug = "industry-team"
+    path = factory.LazyAttribute(lambda option: CareerPath.objects.get(slug=option.path_slug))
+    organisation = factory.Sequence(lambda n: f"Organisation {n}")
+    team = "Applied ML"
+    base_salary = 150_000
+    currency = "USD"
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """An answer to a seeded criterion, named by key (``criterion_key="manager_met"``)."""
+
+    class Meta:
+        model = Answer
+        exclude = ["criterion_key"]
+
+    option = factory.SubFactory(OptionFactory)
+    criterion_key = "manager_known"
+    criterion = factory.LazyAttribute(
+        lambda answer: Criterion.objects.get(key=answer.criterion_key)
+    )
+    value = "yes"
