@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from careers.converters import TokenConverter
 from careers.views import pages
+
+register_converter(TokenConverter, "token")
 
 urlpatterns = [
     path("", pages.home, name="home"),

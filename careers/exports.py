@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from careers.models import Answer, Criterion, Option
 from careers.models.comparisons import UNKNOWN
-from careers.scoring import CATEGORY_ORDER, OptionScore
+from careers.scoring import CATEGORY_ORDER, OptionScore, stored_answer_value
 from careers.selectors.comparisons import ComparisonResultView
 
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
@@ -185,10 +185,6 @@ def _day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _answer_value(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
-
-
 def comparison_export_json(view: ComparisonResultView) -> dict:
     """The comparison, its options and answers with provenance, and the result, as JSON data."""
     comparison = view.comparison
@@ -222,7 +218,7 @@ def comparison_export_json(view: ComparisonResultView) -> dict:
                         "criterion": answer.criterion.key,
                         "category": answer.criterion.category,
                         "question": answer.criterion.question,
-                        "value": _answer_value(answer.value),
+                        "value": stored_answer_value(answer.value),
                         "weight": answer.weight,
                         "note": answer.answer.note if answer.answer else "",
                         "source": answer.answer.source if answer.answer else "",

@@ -118,6 +118,11 @@ class ComparisonScore:
         return asdict(self)
 
 
+def stored_answer_value(value: str) -> AnswerValue:
+    """An answer as stored (always text) in the form scoring reads: a number or a word."""
+    return int(value) if value.isascii() and value.isdigit() else value  # type: ignore[return-value]
+
+
 def answer_fraction(criterion: CriterionSpec, value: AnswerValue) -> float | None:
     """The share of a criterion's weight an answer earns; ``None`` when it is unknown."""
     if value == UNKNOWN:

@@ -41,6 +41,7 @@ def nudge_deliver_chunk(self, delivery_ids: list[int]) -> dict[str, int]:
     if retry:
         if self.request.retries >= self.max_retries:
             logger.error("giving up on nudge deliveries %s after retries", retry)
+            nudges.nudges_give_up(delivery_ids=retry, error="the mail server kept refusing")
         else:
             # 1, 2, 4, 8... minutes; only the deliveries that failed are retried.
             raise self.retry(args=[retry], countdown=60 * 2**self.request.retries)

@@ -30,5 +30,5 @@ urlpatterns = [
     ),
     path("<int:comparison_id>/share/", views.comparison_share, name="comparison_share"),
     # The public, read-only page behind a share link: no login.
-    path("shared/<str:token>/", views.comparison_shared, name="comparison_shared"),
+    path("shared/<token:token>/", views.comparison_shared, name="comparison_shared"),
 ]

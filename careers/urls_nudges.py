@@ -3,6 +3,6 @@ from django.urls import path
 from careers.views import nudges
 
 urlpatterns = [
-    path("action/<str:token>/", nudges.nudge_action, name="nudge_action"),
-    path("unsubscribe/<str:token>/", nudges.nudge_unsubscribe, name="nudge_unsubscribe"),
+    path("action/<token:token>/", nudges.nudge_action, name="nudge_action"),
+    path("unsubscribe/<token:token>/", nudges.nudge_unsubscribe, name="nudge_unsubscribe"),
 ]

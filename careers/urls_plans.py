@@ -18,5 +18,5 @@ urlpatterns = [
         plans.calendar_regenerate,
         name="plan_calendar_regenerate",
     ),
-    path("calendar/<str:token>.ics", nudges.plan_calendar_feed, name="plan_calendar_feed"),
+    path("calendar/<token:token>.ics", nudges.plan_calendar_feed, name="plan_calendar_feed"),
 ]

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from careers.api.fields import SlugChoiceField
 from careers.models import Answer, CareerPath, Comparison, Option, WeightOverride
 from careers.models.comparisons import ANSWER_NOTE_MAX_LENGTH, NOTES_MAX_LENGTH
-from careers.scoring import SCORING_VERSION
+from careers.scoring import SCORING_VERSION, stored_answer_value
 from careers.selectors import comparisons as selectors
 from careers.services import comparisons as services
 
@@ -37,7 +37,7 @@ class AnswerValueField(serializers.Field):
         return data
 
     def to_representation(self, value):
-        return int(value) if value.isdigit() else value
+        return stored_answer_value(value)
 
 
 class AnswerSerializer(serializers.ModelSerializer):

@@ -1,8 +1,10 @@
 """Learning plans, weekly check-ins and the weekly nudge emails that keep them going."""
 
 import secrets
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -21,6 +23,20 @@ TITLE_MAX_LENGTH = 200
 TAKEAWAY_MAX_LENGTH = 280
 
 
+EARLIEST_START = date(2000, 1, 1)
+LATEST_START = date(2100, 12, 31)
+
+
+def validate_start_date(value: date) -> None:
+    # Week arithmetic a few hundred weeks past the start must stay inside Python's dates.
+    if not EARLIEST_START <= value <= LATEST_START:
+        raise ValidationError(
+            "Choose a start date between %(earliest)s and %(latest)s.",
+            code="start_date_range",
+            params={"earliest": EARLIEST_START, "latest": LATEST_START},
+        )
+
+
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -32,7 +48,7 @@ class LearningPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_plans"
     )
     track = models.ForeignKey(LearningTrack, on_delete=models.PROTECT, related_name="+")
-    start_date = models.DateField()
+    start_date = models.DateField(validators=[validate_start_date])
     weeks = models.PositiveSmallIntegerField(
         "weeks for the specialization",
         default=16,

@@ -26,6 +26,7 @@ from careers.scoring import (
     OptionInput,
     RuleSpec,
     comparison_score,
+    stored_answer_value,
     weight_shares,
 )
 
@@ -96,10 +97,6 @@ def _criterion_spec(criterion: Criterion, weight: int) -> CriterionSpec:
     )
 
 
-def _answer_value(value: str) -> int | str:
-    return int(value) if value.lstrip("-").isdigit() else value
-
-
 @dataclass(frozen=True)
 class ComparisonResultView:
     """A scored comparison plus what pages and exports show beside the numbers."""
@@ -160,7 +157,7 @@ def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
             label=option.label,
             criteria=[_criterion_spec(c, weights[c.key]) for c in by_path.get(option.path_id, [])],
             answers={
-                key: _answer_value(answer.value)
+                key: stored_answer_value(answer.value)
                 for key, answer in by_option.get(option.pk, {}).items()
             },
         )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from careers.models import LearningPlan, NudgeDelivery, Tip, WeeklyCheckin
@@ -132,14 +132,3 @@ def tip_choose(*, tips: Sequence[Tip], last_sent: dict[int, date]) -> Tip | None
     if unsent:
         return unsent[0]
     return min(tips, key=lambda tip: last_sent[tip.pk]) if tips else None
-
-
-def tip_next_for_plan(*, plan: LearningPlan) -> Tip | None:
-    """A published tip this learner has not been sent yet (on any of their plans); once all
-    are used, the one sent longest ago comes round again."""
-    last_sent = tips_last_sent(owner_ids=[plan.owner_id]).get(plan.owner_id, {})
-    return tip_choose(tips=tips_for_track(track_id=plan.track_id), last_sent=last_sent)
-
-
-def papers_read_total(*, plan: LearningPlan) -> int:
-    return plan.checkins.aggregate(total=Sum("papers_read"))["total"] or 0

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from careers.emails import nudge_email, nudge_message_id
@@ -37,6 +37,8 @@ CLAIM_BATCH_SIZE = 500
 # little and retries stay cheap.
 DELIVERY_CHUNK_SIZE = 50
 STUCK_AFTER = timedelta(minutes=30)
+# Longer than every retry's backoff added up (1 + 2 + ... + 32 minutes).
+PENDING_TOO_LONG = timedelta(hours=2)
 
 Status = NudgeDelivery.Status
 
@@ -101,13 +103,16 @@ def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
         # A delivery for that plan and week may exist already (a plan re-enabled within the
         # week): the unique constraint keeps the first and ignores this one.
         NudgeDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-        ids = list(
-            NudgeDelivery.objects.filter(
-                plan__in=claimed,
-                week_start__in={d.week_start for d in deliveries},
-                status=Status.PENDING,
-            ).values_list("pk", flat=True)
-        )
+        # Only this pass's (plan, week) rows: other pending rows of these plans (a retry
+        # waiting for its backoff) are not this dispatcher's to enqueue.
+        wanted = {(d.plan_id, d.week_start) for d in deliveries}
+        ids = [
+            pk
+            for pk, plan_id, week in NudgeDelivery.objects.filter(
+                plan__in=claimed, status=Status.PENDING
+            ).values_list("pk", "plan_id", "week_start")
+            if (plan_id, week) in wanted
+        ]
     return len(claimed), ids
 
 
@@ -200,9 +205,14 @@ def _deliver(
         return _finish(delivery, Status.FAILED, error="The learner has no email address.")
 
     tip = tip_choose(tips=tips, last_sent=last_sent)
-    # The email speaks of the week it was scheduled for, even when sent late.
-    progress = plan_progress(plan=plan, now=max(now, delivery.scheduled_for))
-    message = nudge_email(delivery=delivery, progress=progress, tip=tip)
+    try:
+        # The email speaks of the week it was scheduled for, even when sent late.
+        progress = plan_progress(plan=plan, now=max(now, delivery.scheduled_for))
+        message = nudge_email(delivery=delivery, progress=progress, tip=tip)
+    except Exception as error:
+        # A bug in building one email must not strand the rest of the chunk in pending.
+        logger.exception("could not build nudge delivery %s", delivery.pk)
+        return _finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
     try:
         if mailer is None:
             message.send()
@@ -219,7 +229,7 @@ def _deliver(
     except (TimeoutError, OSError) as error:
         _release(delivery, error)
         raise TransientSendError(str(error)) from error
-    NudgeDelivery.objects.filter(pk=delivery.pk).update(
+    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
         status=Status.SENT,
         sent_at=timezone.now(),
         tip=tip,
@@ -289,7 +299,8 @@ def nudges_deliver_many(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int],
 
 
 def nudges_stuck(*, now: datetime | None = None) -> list[int]:
-    """Deliveries left in sending for longer than a send can take (a worker died mid-send).
+    """Deliveries left in sending for longer than a send can take (a worker died mid-send),
+    or still pending long after their slot (their task was lost).
 
     They are reported, not resent: the email may have left before the worker died, and a
     second copy is worse than a missed one. The admin can resend after checking.
@@ -297,19 +308,34 @@ def nudges_stuck(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     stuck = list(
         NudgeDelivery.objects.filter(
-            status=Status.SENDING, sending_since__lt=now - STUCK_AFTER
+            Q(status=Status.SENDING, sending_since__lt=now - STUCK_AFTER)
+            # Pending long after its slot: its task was lost before it ran.
+            | Q(status=Status.PENDING, scheduled_for__lt=now - PENDING_TOO_LONG)
         ).values_list("pk", flat=True)
     )
     if stuck:
-        logger.warning("%d nudge deliveries stuck in sending: %s", len(stuck), stuck[:50])
+        logger.warning("%d nudge deliveries stuck: %s", len(stuck), stuck[:50])
     return stuck
 
 
-def nudge_resend(*, delivery: NudgeDelivery) -> bool:
-    """Put a failed (or stuck) delivery of the current week back to pending."""
-    week = local_week_start(timezone.now(), delivery.plan.timezone)
+def nudge_resend(*, delivery: NudgeDelivery, now: datetime | None = None) -> bool:
+    """Put a failed or stuck delivery of the current week back to pending.
+
+    Stuck means in sending for longer than a send can take: a row a worker is sending right
+    now is left alone, or the resend could race it into a second email.
+    """
+    now = now or timezone.now()
+    week = local_week_start(now, delivery.plan.timezone)
+    stuck = Q(status=Status.SENDING, sending_since__lt=now - STUCK_AFTER)
     return bool(
         NudgeDelivery.objects.filter(
-            pk=delivery.pk, week_start=week, status__in=[Status.FAILED, Status.SENDING]
+            Q(status=Status.FAILED) | stuck, pk=delivery.pk, week_start=week
         ).update(status=Status.PENDING, last_error="", sending_since=None)
+    )
+
+
+def nudges_give_up(*, delivery_ids: Iterable[int], error: str) -> int:
+    """Mark deliveries whose retries ran out as failed, so they show up and can be resent."""
+    return NudgeDelivery.objects.filter(pk__in=list(delivery_ids), status=Status.PENDING).update(
+        status=Status.FAILED, last_error=f"Gave up after retries: {error}"[:2000]
     )

@@ -89,9 +89,12 @@ def plan_update(*, plan: LearningPlan, now: datetime | None = None, **fields: An
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
+    written = [*fields, "updated_at"]
     if changed & SCHEDULE_FIELDS:
         plan_schedule_next_nudge(plan=plan, now=now or timezone.now())
-    plan.save()
+        written.append("next_nudge_at")
+    # Only the edited fields: a next send time the dispatcher advanced meanwhile stays.
+    plan.save(update_fields=written)
     return plan
 
 
@@ -185,9 +188,11 @@ def checkin_record_action(
     if action == "papers":
         if papers is None or not 0 <= papers <= 2:
             raise ValidationError("Papers read is 0, 1 or 2 (two or more).")
-        if papers == 2 and checkin:
-            # "Two or more" never lowers a count logged in more detail.
-            papers = max(papers, checkin.papers_read)
+        if checkin:
+            # One click never drops below the papers already noted by title, and "two or
+            # more" never lowers a count logged in more detail.
+            floor = checkin.papers.count()
+            papers = max(papers, floor, checkin.papers_read if papers == 2 else 0)
         return checkin_upsert(plan=plan, week=week, papers_read=papers)
     if action == "skip":
         return checkin_upsert(plan=plan, week=week, skipped=True)

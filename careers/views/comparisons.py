@@ -4,6 +4,7 @@ Every page that names a comparison loads it with the signed-in owner, so another
 comparison is a 404 like one that does not exist. State changes only on POST.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -325,8 +326,9 @@ def comparison_share(request: HttpRequest, comparison_id: int) -> HttpResponse:
             return redirect("comparison_share", comparison_id=comparison.pk)
     share_url = None
     if comparison.share_token:
-        share_url = request.build_absolute_uri(
-            reverse("comparison_shared", kwargs={"token": comparison.share_token})
+        # Like every link we hand out, built on SITE_URL rather than the request's Host.
+        share_url = settings.SITE_URL + reverse(
+            "comparison_shared", kwargs={"token": comparison.share_token}
         )
     return render(
         request,

@@ -5,6 +5,7 @@ the link would do and a button; the POST does it. The signed token in the URL is
 authorises the change, so these pages work without a session.
 """
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -40,9 +41,13 @@ def nudge_action(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This plan no longer exists.")
     context = {"action": action, "plan": plan, "label": ACTION_LABELS[action.action]}
     if request.method == "POST":
-        checkin = checkin_record_action(
-            plan=plan, week=action.week, action=action.action, papers=action.papers
-        )
+        try:
+            checkin = checkin_record_action(
+                plan=plan, week=action.week, action=action.action, papers=action.papers
+            )
+        except ValidationError as error:
+            # The plan changed since the email (a later start, another zone): say why.
+            return _link_error(request, NudgeLinkError(" ".join(error.messages)))
         return render(request, "nudges/action_done.html", {**context, "checkin": checkin})
     return render(request, "nudges/action_confirm.html", context)
 

@@ -22,6 +22,14 @@ def test_the_beat_schedule_is_in_code():
     entries = app.conf.beat_schedule
     assert entries["health-ping"]["task"] == "careers.tasks.health_ping"
     assert "careers.tasks.health_ping" in app.tasks
+    dispatch = entries["nudges-dispatch"]
+    assert dispatch["task"] == "careers.tasks.nudges_dispatch"
+    # Every 15 minutes, on the quarter hours.
+    assert dispatch["schedule"].minute == {0, 15, 30, 45}
+    assert dispatch["schedule"].hour == set(range(24))
+    assert entries["nudges-report-stuck"]["task"] == "careers.tasks.nudges_report_stuck"
+    for entry in entries.values():
+        assert entry["task"] in app.tasks
 
 
 @pytest.mark.integration

@@ -3,6 +3,7 @@
 The pages need no JavaScript: every step is a link, a form field or a submit button.
 """
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -182,9 +183,11 @@ def test_it_compares_three_offers_from_sign_up_to_results(page, seeded_live, art
     assert page.viewport_size["width"] == 1280
     screenshot = artifacts / "comparison-results.png"
     page.screenshot(path=str(screenshot), full_page=True)
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(screenshot, DOCS_SCREENSHOTS / "comparison-results.png")
-    assert (DOCS_SCREENSHOTS / "comparison-results.png").stat().st_size > 10_000
+    assert screenshot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        # `make screenshots` refreshes the README's picture; ordinary runs leave it alone.
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(screenshot, DOCS_SCREENSHOTS / "comparison-results.png")
 
     # The printed page is the checklist to take along: no buttons, every question kept.
     page.emulate_media(media="print")

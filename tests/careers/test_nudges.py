@@ -329,3 +329,105 @@ def test_two_dispatchers_at_once_create_one_delivery_per_plan(seeded):
     assert sum(report.created for report in reports) == 60
     assert NudgeDelivery.objects.count() == 60
     assert sum(report.claimed for report in reports) == 60
+
+
+# What the review of the exactly-once paths asked for ---------------------------------------
+
+
+def test_a_resend_leaves_a_delivery_being_sent_right_now_alone(plan):
+    [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
+    delivery = NudgeDelivery.objects.get(pk=delivery_id)
+    NudgeDelivery.objects.filter(pk=delivery_id).update(
+        status=Status.SENDING, sending_since=FIRST_SLOT
+    )
+    assert not nudges.nudge_resend(delivery=delivery, now=FIRST_SLOT + timedelta(minutes=2))
+    assert nudges.nudge_resend(delivery=delivery, now=FIRST_SLOT + timedelta(hours=1))
+    assert NudgeDelivery.objects.get(pk=delivery_id).status == Status.PENDING
+
+
+def test_a_chunk_whose_retries_ran_out_is_marked_failed(plan, smtp_sink):
+    smtp_sink.handler.transient_failures = 100
+    [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
+    result = nudge_deliver_chunk.apply(args=[chunk], retries=nudge_deliver_chunk.max_retries)
+    assert result.successful()
+    delivery = NudgeDelivery.objects.get()
+    assert delivery.status == Status.FAILED
+    assert "Gave up after retries" in delivery.last_error
+    assert smtp_sink.messages == []
+
+
+def test_a_chunk_is_retried_until_the_server_takes_it(plan, smtp_sink):
+    # Run eagerly, Celery performs each retry at once instead of after its countdown.
+    smtp_sink.handler.transient_failures = 3
+    [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
+    nudge_deliver_chunk.apply(args=[chunk])
+    delivery = NudgeDelivery.objects.get()
+    assert delivery.status == Status.SENT
+    assert delivery.attempts == 4
+    assert len(smtp_sink.messages) == 1
+
+
+def test_a_delivery_lost_before_it_ran_is_reported(plan):
+    [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
+    assert nudges.nudges_stuck(now=FIRST_SLOT + timedelta(minutes=30)) == []
+    assert nudges.nudges_stuck(now=FIRST_SLOT + timedelta(hours=3)) == [delivery_id]
+
+
+def test_turning_nudges_off_and_on_within_a_week_sends_one_email(plan, smtp_sink):
+    from careers.services.plans import plan_update
+
+    call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=StringIO())
+    plan.refresh_from_db()
+    later = FIRST_SLOT + timedelta(hours=2)
+    plan_update(plan=plan, nudges_enabled=False, now=later)
+    # Back on, and the hour moved to later the same Saturday: the slot comes round again.
+    plan_update(plan=plan, nudges_enabled=True, nudge_hour=20, now=later)
+    assert plan.next_nudge_at == datetime(2026, 12, 5, 20, tzinfo=UTC)
+    call_command(
+        "dispatch_nudges",
+        "--sync",
+        "--now",
+        (plan.next_nudge_at + timedelta(minutes=1)).isoformat(),
+        stdout=StringIO(),
+    )
+    assert len(smtp_sink.messages) == 1
+    assert NudgeDelivery.objects.count() == 1
+
+
+def test_an_edit_does_not_undo_a_dispatch_that_ran_meanwhile(plan):
+    from careers.services.plans import plan_update
+
+    stale = LearningPlan.objects.get(pk=plan.pk)
+    nudges.nudges_dispatch(now=FIRST_SLOT)
+    plan_update(plan=stale, weeks=20)
+    assert LearningPlan.objects.get(pk=plan.pk).next_nudge_at == FIRST_SLOT + timedelta(weeks=1)
+    assert nudges.nudges_dispatch(now=FIRST_SLOT + timedelta(minutes=1)).claimed == 0
+
+
+def test_an_action_link_for_a_week_the_plan_no_longer_has_explains_itself(plan, sent_message):
+    LearningPlan.objects.filter(pk=plan.pk).update(start_date=date(2027, 1, 4))
+    with time_machine.travel(FIRST_SLOT + timedelta(hours=1)):
+        response = Client().post(path_of(links_of(sent_message)["studied"]))
+    assert response.status_code == 400
+    assert b"before the plan starts" in response.content
+    assert not WeeklyCheckin.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/nudges/action/abc%00def/",
+        "/nudges/unsubscribe/abc%00/",
+        "/plans/calendar/abc%00.ics",
+        "/comparisons/shared/abc%00/",
+    ],
+)
+def test_a_nul_byte_in_a_token_url_is_not_found(db, client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_plan_cannot_start_in_the_far_future(seeded, alice):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="start date"):
+        plan_create(owner=alice, track=LearningTrack.objects.get(), start_date=date(9999, 12, 31))
