@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -13,19 +14,24 @@ from careers.schedule import week_start
 from careers.selectors.plans import plan_week_schedule
 
 
-def plan_calendar(*, plan: LearningPlan) -> bytes:
-    """One all-day event per study day of every plan week.
+def learning_calendar(*, plans: Iterable[LearningPlan]) -> bytes:
+    """One all-day event per study day of every week of each of the user's plans.
 
     Each event's UID is derived from the plan and the date, and the feed is rebuilt from the
-    plan on every request, so calendar apps that poll it follow every plan edit: moved
+    plans on every request, so calendar apps that poll it follow every plan edit: moved
     study days disappear and new ones appear.
     """
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.SITE_NAME}//Learning plan//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Learning plan: {plan.track.name}")
-    calendar.add("x-wr-timezone", plan.timezone)
+    calendar.add("x-wr-calname", f"{settings.SITE_NAME}: study sessions")
+    for plan in plans:
+        _add_plan(calendar, plan)
+    return calendar.to_ical()
+
+
+def _add_plan(calendar: Calendar, plan: LearningPlan) -> None:
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     first_monday = week_start(plan.start_date)
     for focus in plan_week_schedule(plan=plan):
         monday = first_monday + timedelta(weeks=focus.week - 1)
@@ -46,4 +52,3 @@ def plan_calendar(*, plan: LearningPlan) -> bytes:
             event.add("dtstamp", plan.updated_at)
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
-    return calendar.to_ical()

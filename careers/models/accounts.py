@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 from functools import cache
 
@@ -20,8 +21,13 @@ def validate_timezone(value: str) -> None:
         )
 
 
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Profile(models.Model):
-    """What we know about a user beyond Django's account: for now, their time zone."""
+    """What we know about a user beyond Django's account: their time zone, and the secret
+    of their calendar feed."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -32,6 +38,9 @@ class Profile(models.Model):
         validators=[validate_timezone],
         help_text="IANA time zone used for schedules and the times we show you.",
     )
+    # The study sessions of all the user's plans are published at a URL holding this
+    # secret; regenerating it kills the old URL at once.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

@@ -1,6 +1,5 @@
 """Learning plans, weekly check-ins and the weekly nudge emails that keep them going."""
 
-import secrets
 from datetime import date
 
 from django.conf import settings
@@ -8,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+# Migration 0003 created the (since removed) per-plan token with this default.
+from careers.models.accounts import new_calendar_token as new_calendar_token
 from careers.models.accounts import validate_timezone
 from careers.models.content import (
     LearningTrack,
@@ -35,10 +36,6 @@ def validate_start_date(value: date) -> None:
             code="start_date_range",
             params={"earliest": EARLIEST_START, "latest": LATEST_START},
         )
-
-
-def new_calendar_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class LearningPlan(models.Model):
@@ -72,7 +69,6 @@ class LearningPlan(models.Model):
     # When the next nudge is due, in UTC; null while nudges are off. The dispatcher's query
     # (enabled and due) is served by the partial index below.
     next_nudge_at = models.DateTimeField(null=True, blank=True)
-    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from careers.models import LearningPlan, NudgeDelivery, Tip, WeeklyCheckin
+from careers.models import LearningPlan, NudgeDelivery, Profile, Tip, WeeklyCheckin
 from careers.schedule import (
     WEEK,
     WeekFocus,
@@ -33,10 +33,22 @@ def plan_get(*, owner: AbstractBaseUser, plan_id: int) -> LearningPlan | None:
     return plan_list(owner=owner).filter(pk=plan_id).first()
 
 
-def plan_get_by_calendar_token(*, token: str) -> LearningPlan | None:
+def calendar_plans(*, token: str) -> list[LearningPlan] | None:
+    """The plans behind a calendar feed token (all of one user's), or None for no such feed.
+
+    Tracks, courses and project steps come prefetched: one feed costs four queries however
+    many plans it shows."""
     if not token:
         return None
-    return LearningPlan.objects.select_related("track").filter(calendar_token=token).first()
+    profile = Profile.objects.filter(calendar_token=token).first()
+    if profile is None:
+        return None
+    return list(
+        LearningPlan.objects.filter(owner_id=profile.user_id)
+        .select_related("track")
+        .prefetch_related("track__courses", "track__project_steps")
+        .order_by("start_date", "pk")
+    )
 
 
 def plan_week_schedule(*, plan: LearningPlan) -> list[WeekFocus]:

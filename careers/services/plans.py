@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from careers.models import LearningPlan, LearningTrack, PaperNote, WeeklyCheckin
-from careers.models.plans import new_calendar_token
+from careers.models.accounts import new_calendar_token
 from careers.schedule import local_week_start, next_nudge_at, week_start
 from careers.services.accounts import profile_get_or_create
 
@@ -109,11 +109,12 @@ def plan_nudges_stop(*, plan: LearningPlan) -> LearningPlan:
     return plan
 
 
-def plan_calendar_token_regenerate(*, plan: LearningPlan) -> LearningPlan:
-    """A new secret feed URL; the old one stops working at once."""
-    plan.calendar_token = new_calendar_token()
-    plan.save(update_fields=["calendar_token", "updated_at"])
-    return plan
+def calendar_token_regenerate(*, user: AbstractBaseUser) -> str:
+    """A new secret URL for the user's calendar feed; the old one stops working at once."""
+    profile = profile_get_or_create(user=user)
+    profile.calendar_token = new_calendar_token()
+    profile.save(update_fields=["calendar_token"])
+    return profile.calendar_token
 
 
 def checkin_week_validate(*, plan: LearningPlan, week: date, now: datetime | None = None) -> date:

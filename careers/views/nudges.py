@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from careers.calendar import plan_calendar
+from careers.calendar import learning_calendar
 from careers.models import LearningPlan
-from careers.selectors.plans import plan_get_by_calendar_token
+from careers.selectors.plans import calendar_plans
 from careers.services.nudge_links import NudgeLinkError, nudge_action_read, unsubscribe_read
 from careers.services.plans import checkin_record_action, plan_nudges_stop
 
@@ -72,11 +72,14 @@ def nudge_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def plan_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The study sessions of a plan as iCalendar, at a secret URL the learner can renew."""
-    plan = plan_get_by_calendar_token(token=token)
-    if plan is None:
+    """The study sessions of a learner's plans as iCalendar, at a secret per-user URL the
+    learner can renew."""
+    plans = calendar_plans(token=token)
+    if plans is None:
         raise Http404("No calendar at this address.")
-    response = HttpResponse(plan_calendar(plan=plan), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        learning_calendar(plans=plans), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="learning-plan.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response

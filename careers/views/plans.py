@@ -132,7 +132,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     progress = selectors.plan_progress(plan=plan)
     rows = _schedule_rows(progress)
     tips = _track_tips(plan)
-    feed_path = reverse("plan_calendar_feed", args=[plan.calendar_token])
+    feed_path = reverse(
+        "plan_calendar_feed", args=[profile_get_or_create(user=request.user).calendar_token]
+    )
     return render(
         request,
         "plans/detail.html",
@@ -230,7 +232,7 @@ def checkin_edit(request: HttpRequest, plan_id: int, week: str) -> HttpResponse:
 @require_POST
 def calendar_regenerate(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    services.plan_calendar_token_regenerate(plan=plan)
+    services.calendar_token_regenerate(user=request.user)
     messages.success(
         request,
         "Your calendar feed has a new address. The old one no longer works: subscribe again "

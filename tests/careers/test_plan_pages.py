@@ -5,7 +5,7 @@ alice owns the plan; charlie must reach nothing of hers through any page or meth
 The clock is frozen on Wednesday 25 November 2026, 12:00 UTC; alice lives in London.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
-from careers.models import LearningPlan, LearningTrack, PaperNote, WeeklyCheckin
+from careers.models import LearningPlan, LearningTrack, PaperNote, Profile, WeeklyCheckin
 from careers.services import plans as services
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -127,7 +127,9 @@ def test_it_creates_a_plan_and_shows_this_weeks_focus(alice_client, alice, track
     assert "Saturday 28 November 2026, 09:00" in html
     assert "Not logged yet." in html
     assert "0 of 2 so far, on the way to about 0 a year" in html
-    calendar_url = settings.SITE_URL + reverse("plan_calendar_feed", args=[plan.calendar_token])
+    calendar_url = settings.SITE_URL + reverse(
+        "plan_calendar_feed", args=[plan.owner.profile.calendar_token]
+    )
     assert f'value="{calendar_url}"' in html
     assert "financial aid" in html
     assert "Source: interview 13:16-13:33" in html
@@ -233,13 +235,14 @@ def test_it_lists_the_users_plans(alice_client, plan):
 
 def test_it_deletes_a_plan_only_on_post(alice_client, plan):
     url = reverse("plan_delete", args=[plan.pk])
-    token = plan.calendar_token
+    token = plan.owner.profile.calendar_token
     assert alice_client.get(url).status_code == 200
     assert LearningPlan.objects.filter(pk=plan.pk).exists()
     response = alice_client.post(url)
     assert response.status_code == 302
     assert not LearningPlan.objects.filter(pk=plan.pk).exists()
-    assert alice_client.get(reverse("plan_calendar_feed", args=[token])).status_code == 404
+    # The learner's feed stays, without the deleted plan's study days.
+    assert feed_events(alice_client, token) == []
 
 
 def test_plan_pages_need_a_login(client, plan):
@@ -429,7 +432,7 @@ def test_the_calendar_feed_has_one_event_per_study_day_and_follows_edits(
 ):
     alice_client.post(reverse("plan_create"), plan_data(track))
     plan = LearningPlan.objects.get(owner=alice)
-    events = feed_events(alice_client, plan.calendar_token)
+    events = feed_events(alice_client, plan.owner.profile.calendar_token)
     assert len(events) == 16 * 2
     days = [event.decoded("dtstart") for event in events]
     assert {day.weekday() for day in days} == {5, 6}
@@ -439,28 +442,43 @@ def test_the_calendar_feed_has_one_event_per_study_day_and_follows_edits(
     alice_client.post(
         reverse("plan_edit", args=[plan.pk]), plan_data(track, study_days=["0", "2", "4"])
     )
-    events = feed_events(alice_client, plan.calendar_token)
+    events = feed_events(alice_client, plan.owner.profile.calendar_token)
     assert len(events) == 16 * 3
     assert {event.decoded("dtstart").weekday() for event in events} == {0, 2, 4}
 
 
 def test_a_regenerated_calendar_address_retires_the_old_one(alice_client, plan):
-    old = plan.calendar_token
+    old = plan.owner.profile.calendar_token
     url = reverse("plan_calendar_regenerate", args=[plan.pk])
     assert alice_client.get(url).status_code == 405
     plan.refresh_from_db()
-    assert plan.calendar_token == old
+    assert plan.owner.profile.calendar_token == old
 
     response = alice_client.post(url)
     assert response.status_code == 302
     assert response["Location"] == reverse("plan_detail", args=[plan.pk]) + "#calendar"
-    plan.refresh_from_db()
-    assert plan.calendar_token != old
+    new = Profile.objects.get(user=plan.owner).calendar_token
+    assert new != old
     assert alice_client.get(reverse("plan_calendar_feed", args=[old])).status_code == 404
-    assert feed_events(alice_client, plan.calendar_token)
+    assert feed_events(alice_client, new)
     html = alice_client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
-    assert reverse("plan_calendar_feed", args=[plan.calendar_token]) in html
+    assert reverse("plan_calendar_feed", args=[new]) in html
     assert old not in html
+
+
+def test_one_calendar_address_shows_all_of_a_learners_plans(alice_client, plan, charlie):
+    second = services.plan_create(
+        owner=plan.owner,
+        track=plan.track,
+        start_date=plan.start_date + timedelta(weeks=20),
+        study_days=[2],
+    )
+    services.plan_create(owner=charlie, track=plan.track)  # someone else's: never in alice's feed
+    events = feed_events(alice_client, Profile.objects.get(user=plan.owner).calendar_token)
+    assert len(events) == 16 * len(plan.study_days) + 16
+    uids = {str(event["uid"]) for event in events}
+    assert any(f"plan-{second.pk}-" in uid for uid in uids)
+    assert all(uid.startswith((f"plan-{plan.pk}-", f"plan-{second.pk}-")) for uid in uids)
 
 
 # --- Isolation -----------------------------------------------------------------------------
