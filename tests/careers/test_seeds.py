@@ -372,3 +372,38 @@ def test_the_transcript_fingerprints_are_current():
         transcript_ngrams.run_hash(run) for run in transcript_ngrams.runs(TRANSCRIPT.read_text())
     }
     assert set(transcript_ngrams.HASHES.read_text().split()) == expected
+
+
+# Export ------------------------------------------------------------------------------------
+
+
+def test_it_exports_what_it_loads_byte_for_byte(seeded, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    call_command("export_seeds", output=first, stdout=StringIO())
+    counts = content_counts()
+    # A fresh knowledge base loaded from the exported files exports the same files again.
+    for model in (Tip, LearningTrack, AdviceItem, RedFlagRule, Criterion, Goal, CareerPath):
+        model.objects.all().delete()
+    seeds_load(directory=first)
+    assert content_counts() == counts
+    call_command("export_seeds", output=second, stdout=StringIO())
+    names = sorted(path.name for path in first.glob("*.yaml"))
+    assert names == sorted(path.name for path in SEEDS.glob("*.yaml"))
+    for name in names:
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_exported_seeds_load_over_the_originals_without_changes(seeded, tmp_path):
+    call_command("export_seeds", output=tmp_path, stdout=StringIO())
+    report = seeds_load(directory=tmp_path)
+    assert report.changed == 0
+    assert report.kept == []
+
+
+def test_it_exports_published_content_only(seeded, tmp_path):
+    hidden = AdviceItem.objects.first()
+    AdviceItem.objects.filter(pk=hidden.pk).update(published=False)
+    call_command("export_seeds", output=tmp_path, stdout=StringIO())
+    exported = yaml.safe_load((tmp_path / "advice.yaml").read_text())["advice"]
+    assert hidden.slug not in {item["slug"] for item in exported}
+    assert len(exported) == AdviceItem.objects.filter(published=True).count()
