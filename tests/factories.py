@@ -131,7 +131,6 @@ class OptionFactory(factory.django.DjangoModelFactory):
     path_slug = "industry-team"
     path = factory.LazyAttribute(lambda option: CareerPath.objects.get(slug=option.path_slug))
     organisation = factory.Sequence(lambda n: f"Organisation {n}")
-    team = "Applied ML"
     base_salary = 150_000
     currency = "USD"
 

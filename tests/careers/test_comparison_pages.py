@@ -10,7 +10,6 @@ import json
 import re
 from datetime import date
 
-import factory
 import pytest
 from django.db import connection
 from django.test import Client
@@ -28,31 +27,14 @@ from careers.models import (
     WeightOverride,
 )
 from careers.services import comparisons as services
-from tests.factories import CareerPathFactory, CriterionFactory, UserFactory
+from tests.factories import (
+    CareerPathFactory,
+    ComparisonFactory,
+    CriterionFactory,
+    OptionFactory,
+)
 
 # --- Factories and builders --------------------------------------------------------------
-
-
-class ComparisonFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Comparison
-
-    owner = factory.SubFactory(UserFactory)
-    title = factory.Sequence(lambda n: f"Offers {n}")
-
-
-class OptionFactory(factory.django.DjangoModelFactory):
-    """An option on a seeded path, named by slug (``path_slug="phd"``)."""
-
-    class Meta:
-        model = Option
-        exclude = ["path_slug"]
-
-    comparison = factory.SubFactory(ComparisonFactory)
-    path_slug = "industry-team"
-    path = factory.LazyAttribute(lambda option: CareerPath.objects.get(slug=option.path_slug))
-    organisation = factory.Sequence(lambda n: f"Organisation {n}")
-    currency = "USD"
 
 
 def answer(option: Option, **values) -> None:
