@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.utils import timezone
 
 from careers.models import (
     AdviceItem,
@@ -272,10 +271,13 @@ class LearningPlanAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # Same rule as plan_update: moving the send slot moves the next send time.
-        if set(form.changed_data) & plan_services.SCHEDULE_FIELDS:
-            plan_services.plan_schedule_next_nudge(plan=obj, now=timezone.now())
-        super().save_model(request, obj, form, change)
+        # Through the service, so moving the send slot moves the next send time here too.
+        # The form has already set the new values on ``obj``: start from the stored row so
+        # the service can tell what changed.
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        stored = LearningPlan.objects.get(pk=obj.pk)
+        plan_services.plan_update(plan=stored, **changed)
+        obj.refresh_from_db()
 
 
 class PaperNoteInline(admin.TabularInline):

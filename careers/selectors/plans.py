@@ -144,3 +144,20 @@ def tip_choose(*, tips: Sequence[Tip], last_sent: dict[int, date]) -> Tip | None
     if unsent:
         return unsent[0]
     return min(tips, key=lambda tip: last_sent[tip.pk]) if tips else None
+
+
+def plan_for_link(*, plan_id: int) -> LearningPlan | None:
+    """The plan a signed email link names (the signature, not a session, authorises it)."""
+    return LearningPlan.objects.select_related("track").filter(pk=plan_id).first()
+
+
+def checkin_for_week(*, plan: LearningPlan, week: date) -> WeeklyCheckin | None:
+    return (
+        WeeklyCheckin.objects.filter(plan=plan, week_start=week).prefetch_related("papers").first()
+    )
+
+
+def plan_tips(*, plan: LearningPlan, keys: Iterable[str]) -> dict[str, Tip]:
+    """Published tips of the plan's track, by key."""
+    tips = Tip.objects.published().filter(track=plan.track_id, key__in=list(keys))
+    return {tip.key: tip for tip in tips}

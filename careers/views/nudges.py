@@ -13,8 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from careers.calendar import learning_calendar
-from careers.models import LearningPlan
-from careers.selectors.plans import calendar_plans
+from careers.selectors.plans import calendar_plans, plan_for_link
 from careers.services.nudge_links import NudgeLinkError, nudge_action_read, unsubscribe_read
 from careers.services.plans import checkin_record_action, plan_nudges_stop
 
@@ -36,7 +35,7 @@ def nudge_action(request: HttpRequest, token: str) -> HttpResponse:
         action = nudge_action_read(token)
     except NudgeLinkError as error:
         return _link_error(request, error)
-    plan = LearningPlan.objects.select_related("track").filter(pk=action.plan_id).first()
+    plan = plan_for_link(plan_id=action.plan_id)
     if plan is None:
         raise Http404("This plan no longer exists.")
     context = {"action": action, "plan": plan, "label": ACTION_LABELS[action.action]}
@@ -60,7 +59,7 @@ def nudge_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         plan_id = unsubscribe_read(token)
     except NudgeLinkError as error:
         return _link_error(request, error)
-    plan = LearningPlan.objects.select_related("track").filter(pk=plan_id).first()
+    plan = plan_for_link(plan_id=plan_id)
     if plan is None:
         # Nothing left to unsubscribe from: say so, successfully.
         return render(request, "nudges/unsubscribed.html", {"plan": None})

@@ -85,10 +85,7 @@ def _schedule_rows(progress: PlanProgress) -> list[ScheduleRow]:
 
 
 def _track_tips(plan: LearningPlan) -> dict[str, Tip]:
-    tips = Tip.objects.published().filter(
-        track=plan.track_id, key__in=[FINANCIAL_AID_TIP, HANDWRITTEN_NOTES_TIP]
-    )
-    return {tip.key: tip for tip in tips}
+    return selectors.plan_tips(plan=plan, keys=[FINANCIAL_AID_TIP, HANDWRITTEN_NOTES_TIP])
 
 
 @login_required
@@ -202,11 +199,7 @@ def checkin_edit(request: HttpRequest, plan_id: int, week: str) -> HttpResponse:
             {**context, "form": None, "week_errors": error.messages},
             status=400,
         )
-    checkin = (
-        WeeklyCheckin.objects.filter(plan=plan, week_start=monday)
-        .prefetch_related("papers")
-        .first()
-    )
+    checkin = selectors.checkin_for_week(plan=plan, week=monday)
     form = CheckinForm(posted(request), plan=plan, checkin=checkin)
     if request.method == "POST" and form.is_valid():
         try:
