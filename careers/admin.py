@@ -217,16 +217,7 @@ class CheckinInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = [
-        "week_start",
-        "study_days_done",
-        "papers_read",
-        "project_step",
-        "project_progress",
-        "handwritten_notes",
-        "skipped",
-        "updated_at",
-    ]
+    fields = ["week_start", *plan_services.CHECKIN_FIELDS, "updated_at"]
     readonly_fields = fields
     ordering = ["-week_start"]
 

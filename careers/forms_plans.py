@@ -20,7 +20,7 @@ from careers.models import (
 )
 from careers.models.content import WEEKDAYS
 from careers.models.plans import MAX_WEEKS, MIN_WEEKS, TAKEAWAY_MAX_LENGTH, TITLE_MAX_LENGTH
-from careers.services.plans import MAX_PAPER_NOTES, PLAN_FIELDS
+from careers.services.plans import CHECKIN_FIELDS, MAX_PAPER_NOTES, PLAN_FIELDS
 
 # Without these two the specialization is hard going: an unticked one puts the machine
 # learning course first. Other prerequisites (calculus) are nice to have only.
@@ -246,22 +246,11 @@ class CheckinForm(forms.Form):
             )
         initial: dict[str, Any] = {"study_days_done": 0, "papers_read": 0, "project_progress": 0}
         if checkin is not None:
-            initial = {name: getattr(checkin, name) for name in self.checkin_field_names()}
+            initial = {name: getattr(checkin, name) for name in CHECKIN_FIELDS}
             for row, note in enumerate(notes, start=1):
                 initial[f"paper_{row}_title"] = note.title
                 initial[f"paper_{row}_takeaway"] = note.takeaway
         self.initial = {**initial, **self.initial}
-
-    @staticmethod
-    def checkin_field_names() -> tuple[str, ...]:
-        return (
-            "study_days_done",
-            "papers_read",
-            "project_step",
-            "project_progress",
-            "handwritten_notes",
-            "skipped",
-        )
 
     def paper_fields(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
         return [
@@ -270,7 +259,7 @@ class CheckinForm(forms.Form):
         ]
 
     def checkin_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.checkin_field_names()}
+        return {name: self.cleaned_data[name] for name in CHECKIN_FIELDS}
 
     def papers(self) -> list[dict[str, str]]:
         """The paper rows that say something, in the shape ``checkin_upsert`` takes."""

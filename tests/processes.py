@@ -28,6 +28,33 @@ def child_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def start_celery_worker(
+    *, hostname: str, env: dict[str, str], concurrency: int = 1, stderr=subprocess.DEVNULL
+) -> subprocess.Popen:
+    """A real Celery worker process of the project's app, quiet but for warnings."""
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "celery"),
+            "-A",
+            "advisor",
+            "worker",
+            "--concurrency",
+            str(concurrency),
+            "--hostname",
+            hostname,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+
+
 def run_manage(args: list[str], *, check: bool = True, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -57,22 +57,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LearningPlan
-        fields = [
-            "id",
-            "track",
-            "start_date",
-            "weeks",
-            "ml_course_first",
-            "study_days",
-            "papers_per_week",
-            "timezone",
-            "nudge_weekday",
-            "nudge_hour",
-            "nudges_enabled",
-            "next_nudge_at",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *services.PLAN_FIELDS, "next_nudge_at", "created_at", "updated_at"]
         read_only_fields = ["next_nudge_at", "created_at", "updated_at"]
 
     def validate_start_date(self, value: date) -> date:

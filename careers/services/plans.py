@@ -29,6 +29,14 @@ PLAN_FIELDS = (
     "timezone",
     "nudges_enabled",
 )
+CHECKIN_FIELDS = (
+    "study_days_done",
+    "papers_read",
+    "project_step",
+    "project_progress",
+    "handwritten_notes",
+    "skipped",
+)
 # Changing any of these moves the next send slot.
 SCHEDULE_FIELDS = {"start_date", "nudge_weekday", "nudge_hour", "timezone", "nudges_enabled"}
 MAX_PAPER_NOTES = 20
@@ -141,15 +149,7 @@ def checkin_upsert(
 ) -> WeeklyCheckin:
     """Record (or correct) what was done in one week. ``papers`` replaces that week's paper
     notes when given; ``papers_read`` is at least the number of notes."""
-    allowed = {
-        "study_days_done",
-        "papers_read",
-        "project_step",
-        "project_progress",
-        "handwritten_notes",
-        "skipped",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(CHECKIN_FIELDS)
     if unknown:
         raise TypeError(f"unknown check-in fields: {', '.join(sorted(unknown))}")
     checkin_week_validate(plan=plan, week=week, now=now)

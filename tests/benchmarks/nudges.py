@@ -30,6 +30,9 @@ import psutil
 import psycopg
 from aiosmtpd.controller import Controller
 
+from tests.processes import start_celery_worker
+from tests.smtp_sink import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SLOT = datetime(2026, 12, 5, 9, tzinfo=UTC)
 
@@ -55,14 +58,6 @@ class CountingHandler:
         with self.lock:
             ids, self.message_ids = self.message_ids, []
         return ids
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def say(text: str) -> None:
@@ -191,26 +186,7 @@ def main() -> None:
         say(f"Starting {args.workers} Celery worker(s), concurrency {args.concurrency}")
         env = {**os.environ}
         workers = [
-            subprocess.Popen(
-                [
-                    str(ROOT / ".venv" / "bin" / "celery"),
-                    "-A",
-                    "advisor",
-                    "worker",
-                    "--concurrency",
-                    str(args.concurrency),
-                    "--hostname",
-                    f"{queue}-{n}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            start_celery_worker(hostname=f"{queue}-{n}@%h", env=env, concurrency=args.concurrency)
             for n in range(args.workers)
         ]
         deadline = time.monotonic() + 60

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -53,3 +54,18 @@ def page(browser, live_server):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def seeded_live(live_server):
+    """The seed content in the database the live server reads."""
+    call_command("load_seeds", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def csp_violations(page) -> list[str]:
+    """What the browser refused under the Content Security Policy, from the console."""
+    return [
+        message.text
+        for message in page.console_messages
+        if "Content Security Policy" in message.text or "Refused to" in message.text
+    ]

@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from careers.models import Criterion
+from tests.browser.conftest import csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,19 +21,6 @@ PASSWORD = "a-long-and-unusual-passphrase"
 BIG_COMPANY = "Megacorp"
 STARTUP = "Small Startup"
 PHD = "State University (Robotics lab)"
-
-
-@pytest.fixture
-def seeded_live(live_server):
-    call_command("load_seeds", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def csp_violations(page) -> list[str]:
-    return [
-        message.text
-        for message in page.console_messages
-        if "Content Security Policy" in message.text or "Refused to" in message.text
-    ]
 
 
 def sign_up(page, username: str) -> None:

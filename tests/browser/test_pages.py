@@ -1,20 +1,8 @@
 import pytest
-from django.core.management import call_command
+
+from tests.browser.conftest import csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def seeded_live(live_server):
-    call_command("load_seeds", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def csp_violations(page) -> list[str]:
-    return [
-        message.text
-        for message in page.console_messages
-        if "Content Security Policy" in message.text or "Refused to" in message.text
-    ]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from careers.models import (
     WeightOverride,
 )
 from careers.scoring import SCORING_VERSION
+from tests.drf import error_messages
 from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
 
 # These factories belong in tests/factories.py; they live here until that file can take them
@@ -28,17 +29,6 @@ def api(alice):
 @pytest.fixture
 def comparison(seeded, alice):
     return ComparisonFactory(owner=alice, title="Where to go next")
-
-
-def error_messages(body) -> list[str]:
-    """Every message in a DRF error body, however deeply it is nested."""
-    if isinstance(body, str):
-        return [body]
-    if isinstance(body, dict):
-        return [message for value in body.values() for message in error_messages(value)]
-    if isinstance(body, list):
-        return [message for value in body for message in error_messages(value)]
-    return []
 
 
 def option_url(comparison, option=None) -> str:

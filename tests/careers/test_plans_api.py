@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from careers.models import LearningPlan, LearningTrack, PaperNote, WeeklyCheckin
 from careers.services.plans import checkin_upsert, plan_create
+from tests.drf import error_messages
 
 TRACK = "deep-learning-foundations"
 # A Wednesday, 10:00 in London (GMT): the plans below start on Monday 5 January 2026, so
@@ -47,16 +48,6 @@ def plan_url(plan) -> str:
 def checkins_url(plan, week: str | None = None) -> str:
     url = f"/api/plans/{plan.pk}/checkins/"
     return f"{url}{week}/" if week else url
-
-
-def error_messages(body) -> list[str]:
-    if isinstance(body, str):
-        return [body]
-    if isinstance(body, dict):
-        return [message for value in body.values() for message in error_messages(value)]
-    if isinstance(body, list):
-        return [message for value in body for message in error_messages(value)]
-    return []
 
 
 def parse_time(text: str) -> datetime:

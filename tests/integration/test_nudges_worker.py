@@ -17,7 +17,7 @@ from careers.models import LearningTrack, NudgeDelivery
 from careers.services.plans import plan_create
 from careers.tasks import nudge_deliver_chunk
 from tests.factories import UserFactory
-from tests.processes import ROOT, child_env
+from tests.processes import child_env, start_celery_worker
 from tests.smtp_sink import SmtpSink
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -77,27 +77,7 @@ def workers(queue, sink, tmp_path):
         VAR_DIR=str(tmp_path),
     )
     processes = [
-        subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "celery"),
-                "-A",
-                "advisor",
-                "worker",
-                "--concurrency",
-                "1",
-                "--hostname",
-                f"{queue}-{n}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        start_celery_worker(hostname=f"{queue}-{n}@%h", env=env, stderr=subprocess.PIPE)
         for n in range(2)
     ]
     yield processes
