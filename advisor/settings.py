@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "simple_history",
     "careers",
 ]
 
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "careers.middleware.UserTimezoneMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -327,5 +329,9 @@ LOGGING = {
 # The interview every citation points into, and its length (validation bound for spans).
 INTERVIEW_SOURCE = "interview"
 INTERVIEW_LENGTH = "26:32"
+# Curated items whose citation nobody has re-checked for this many days are "review due".
+CITATION_REVIEW_DAYS = env.int("CITATION_REVIEW_DAYS", default=365)
+# Reverting from a historical version goes through the review workflow, not straight live.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 DEMO_USERNAME = env.str("DEMO_USERNAME", default="demo")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="advisor-demo-2026")

@@ -14,6 +14,7 @@ from careers.forms_comparisons import DateInput
 from careers.models import (
     LearningPlan,
     LearningTrack,
+    Status,
     TrackPrerequisite,
     TrackProjectStep,
     WeeklyCheckin,
@@ -111,7 +112,7 @@ class PlanForm(forms.Form):
         if plan is not None:
             # A plan keeps its track even after an editor unpublishes it.
             self.fields["track"].queryset = LearningTrack.objects.filter(
-                Q(published=True) | Q(pk=plan.track_id)
+                Q(status=Status.PUBLISHED) | Q(pk=plan.track_id)
             )
         tracks = list(self.fields["track"].queryset)
         self.tracks_available = bool(tracks)

@@ -10,6 +10,7 @@ from careers.models import (
     Option,
     Profile,
     RedFlagRule,
+    Status,
     Tag,
 )
 
@@ -47,6 +48,8 @@ class CareerPathFactory(factory.django.DjangoModelFactory):
     what_to_look_for = "- The people"
     typical_questions = "Who would my manager be?"
     citation_span = "22:45-23:30"
+    status = Status.PUBLISHED
+    version = 1
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):
@@ -62,6 +65,8 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     default_weight = 10
     question_to_ask = "Can I meet the team?"
     citation_span = "25:31-26:02"
+    status = Status.PUBLISHED
+    version = 1
 
     @factory.post_generation
     def paths(self, create, extracted, **kwargs):
@@ -80,6 +85,8 @@ class RedFlagRuleFactory(factory.django.DjangoModelFactory):
     value = "no"
     explanation = "Treat it as a signal."
     citation_span = "25:31-26:02"
+    status = Status.PUBLISHED
+    version = 1
 
 
 class TagFactory(factory.django.DjangoModelFactory):
@@ -100,6 +107,8 @@ class AdviceItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Advice {n}")
     body = "Ask who your **manager** would be."
     citation_span = "24:00-24:17"
+    status = Status.PUBLISHED
+    version = 1
 
     @factory.post_generation
     def paths(self, create, extracted, **kwargs):

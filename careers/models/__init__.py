@@ -13,6 +13,7 @@ from careers.models.content import (
     Goal,
     LearningTrack,
     RedFlagRule,
+    Status,
     Tag,
     Tip,
     TrackCourse,
@@ -20,13 +21,17 @@ from careers.models.content import (
     TrackProjectStep,
 )
 from careers.models.plans import LearningPlan, NudgeDelivery, PaperNote, WeeklyCheckin
+from careers.models.workflow import AdviceFeedback, AdviceStats, ContentRevision
 
 __all__ = [
+    "AdviceFeedback",
     "AdviceItem",
+    "AdviceStats",
     "Answer",
     "CareerPath",
     "Comparison",
     "ComparisonResult",
+    "ContentRevision",
     "Criterion",
     "Goal",
     "LearningPlan",
@@ -36,6 +41,7 @@ __all__ = [
     "PaperNote",
     "Profile",
     "RedFlagRule",
+    "Status",
     "Tag",
     "Tip",
     "TrackCourse",

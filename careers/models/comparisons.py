@@ -144,6 +144,11 @@ class ComparisonResult(models.Model):
     scoring_version = models.CharField(max_length=20)
     weights = models.JSONField()
     data = models.JSONField()
+    content_versions = models.JSONField(
+        default=dict,
+        help_text="The published version of each criterion and red-flag rule the score used, "
+        'as {"criteria": {key: version}, "red_flags": {key: version}}.',
+    )
     input_fingerprint = models.CharField(max_length=64)
     computed_at = models.DateTimeField()
 

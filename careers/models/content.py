@@ -5,9 +5,12 @@ citation into the interview and a ``seed_fingerprint``: the fingerprint of the i
 seed loader last wrote it, so the loader can tell an editor's change from its own.
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from careers.citations import LICENCES, validate_interview_span
 
@@ -22,16 +25,39 @@ WEEKDAYS = [
 ]
 
 
+class Status(models.TextChoices):
+    """Where an item is in the editorial workflow. Only ``published`` reaches users."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self) -> "PublishedQuerySet":
-        return self.filter(published=True)
+        return self.filter(status=Status.PUBLISHED)
 
 
 class Content(models.Model):
-    """Fields every piece of curated content shares: publication, citation, seed tracking."""
+    """Fields every piece of curated content shares: workflow, citation, seed tracking.
 
-    published = models.BooleanField(
-        default=True, help_text="Only published content reaches pages and the API."
+    ``status`` and ``version`` change only through ``careers.services.workflow``: editing a
+    published item in the admin stores a pending revision and leaves this row, the live
+    version, untouched until a reviewer publishes the change.
+    """
+
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published content reaches pages, the API, emails and scoring.",
+    )
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts the published versions; 0 until first published.",
     )
     citation_source = models.CharField(
         "source", max_length=200, default="interview", help_text="Where the advice comes from."
@@ -46,6 +72,12 @@ class Content(models.Model):
     citation_url = models.URLField("source URL", blank=True)
     citation_licence = models.CharField(
         "licence", max_length=32, choices=LICENCES, default="own-words"
+    )
+    last_verified_on = models.DateField(
+        "citation last verified",
+        null=True,
+        blank=True,
+        help_text="When someone last checked the advice against its source.",
     )
     seed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -63,6 +95,10 @@ class Content(models.Model):
             )
 
     @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
     def citation(self) -> dict[str, str]:
         return {
             "source": self.citation_source,
@@ -70,6 +106,11 @@ class Content(models.Model):
             "url": self.citation_url,
             "licence": self.citation_licence,
         }
+
+    def verification_due(self, *, today: date, period_days: int) -> bool:
+        if self.last_verified_on is None:
+            return True
+        return (today - self.last_verified_on).days >= period_days
 
     @property
     def citation_label(self) -> str:
@@ -87,6 +128,8 @@ class CareerPath(Content):
     summary = models.TextField()
     what_to_look_for = models.TextField(help_text="Markdown.")
     typical_questions = models.TextField(help_text="One question per line.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -115,6 +158,8 @@ class Goal(Content):
         help_text="A path this goal cannot be reached without (a professorship needs a PhD).",
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=[paths])
 
     class Meta:
         ordering = ["position", "name"]
@@ -162,6 +207,8 @@ class Criterion(Content):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords(m2m_fields=[paths])
+
     class Meta:
         ordering = ["position", "key"]
         verbose_name_plural = "criteria"
@@ -202,6 +249,8 @@ class RedFlagRule(Content):
     )
     severity = models.CharField(max_length=16, choices=Severity.choices, default="serious")
     explanation = models.TextField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["key"]
@@ -252,6 +301,8 @@ class Tag(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TOPIC)
     seed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kind", "name"]
 
@@ -268,6 +319,8 @@ class AdviceItem(Content):
     paths = models.ManyToManyField(CareerPath, related_name="advice_items", blank=True)
     tags = models.ManyToManyField(Tag, related_name="advice_items", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=[paths, tags])
 
     class Meta:
         ordering = ["position", "title"]
@@ -315,6 +368,8 @@ class LearningTrack(Content):
     )
     study_days = models.JSONField(default=default_study_days, validators=[validate_study_days])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -333,6 +388,8 @@ class TrackPrerequisite(models.Model):
     key = models.SlugField(max_length=60)
     question = models.CharField(max_length=240)
     help_text = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -355,6 +412,8 @@ class TrackCourse(models.Model):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(52)]
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position"]
 
@@ -367,6 +426,8 @@ class TrackProjectStep(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=160)
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -384,6 +445,8 @@ class Tip(Content):
         LearningTrack, on_delete=models.CASCADE, related_name="tips", null=True, blank=True
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "key"]

@@ -17,6 +17,7 @@ from careers.models import (
     Criterion,
     Option,
     RedFlagRule,
+    Status,
     WeightOverride,
 )
 from careers.scoring import (
@@ -148,7 +149,7 @@ def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
             citation=rule.citation,
         )
         for rule in RedFlagRule.objects.published()
-        .filter(criterion__published=True)
+        .filter(criterion__status=Status.PUBLISHED)
         .select_related("criterion")
     ]
     inputs = [

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from careers.models import AdviceItem, CareerPath, Criterion, Goal, RedFlagRule, Tag
+from careers.models import AdviceItem, CareerPath, Criterion, Goal, RedFlagRule, Status, Tag
 
 
 def path_list() -> QuerySet[CareerPath]:
@@ -29,7 +29,7 @@ def criterion_list(*, path: CareerPath | None = None) -> QuerySet[Criterion]:
 
 
 def red_flag_list(*, path: CareerPath | None = None) -> QuerySet[RedFlagRule]:
-    rules = RedFlagRule.objects.published().filter(criterion__published=True)
+    rules = RedFlagRule.objects.published().filter(criterion__status=Status.PUBLISHED)
     if path is not None:
         rules = rules.filter(criterion__paths=path).distinct()
     return rules.select_related("criterion")
@@ -40,7 +40,7 @@ def advice_list(*, path_slug: str = "", tag_slug: str = "") -> QuerySet[AdviceIt
         Prefetch("paths", queryset=CareerPath.objects.published()), "tags"
     )
     if path_slug:
-        items = items.filter(paths__slug=path_slug, paths__published=True)
+        items = items.filter(paths__slug=path_slug, paths__status=Status.PUBLISHED)
     if tag_slug:
         items = items.filter(tags__slug=tag_slug)
     return items.distinct()
@@ -48,4 +48,4 @@ def advice_list(*, path_slug: str = "", tag_slug: str = "") -> QuerySet[AdviceIt
 
 def tag_list() -> QuerySet[Tag]:
     """Tags that label at least one published advice item."""
-    return Tag.objects.filter(advice_items__published=True).distinct()
+    return Tag.objects.filter(advice_items__status=Status.PUBLISHED).distinct()

@@ -12,12 +12,14 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history
 
 from careers.models import (
     AdviceItem,
@@ -32,14 +34,21 @@ from careers.models import (
     TrackPrerequisite,
     TrackProjectStep,
 )
-from careers.models.content import WEEKDAYS
+from careers.models.content import WEEKDAYS, Status
 
-CITATION_DEFAULTS = {"source": "interview", "span": "", "url": "", "licence": "own-words"}
+CITATION_DEFAULTS = {
+    "source": "interview",
+    "span": "",
+    "url": "",
+    "licence": "own-words",
+    "verified": "",
+}
 CITATION_FIELDS = {
     "source": "citation_source",
     "span": "citation_span",
     "url": "citation_url",
     "licence": "citation_licence",
+    "verified": "last_verified_on",
 }
 WEEKDAY_NUMBERS = {name.lower(): number for number, name in WEEKDAYS}
 WEEKDAY_NAMES = {number: name.lower() for number, name in WEEKDAYS}
@@ -107,9 +116,9 @@ class SeedSpec:
 
     @property
     def all_fields(self) -> tuple[str, ...]:
-        # Publication is part of what the loader writes, so an editor's unpublish is an
-        # editor's change like any other.
-        return (*self.fields, "published") if self.cited else self.fields
+        # The workflow status is part of what the loader writes, so an editor's archiving is
+        # an editor's change like any other. Seed items are published unless they say not.
+        return (*self.fields, "status") if self.cited else self.fields
 
     def allowed_keys(self) -> set[str]:
         keys = {self.key_field, *self.all_fields, *self.many, *self.foreign}
@@ -252,6 +261,8 @@ def fingerprint(data: dict[str, Any]) -> str:
 
 
 def _field_default(model: type[models.Model], name: str) -> Any:
+    if name == "status":
+        return Status.PUBLISHED
     model_field = model._meta.get_field(name)
     if model_field.many_to_many:
         return []
@@ -270,6 +281,15 @@ def _normalise_text(value: Any) -> Any:
     if isinstance(value, list):
         return [_normalise_text(item) for item in value]
     return value
+
+
+def _citation_value(key: str, value: Any) -> str:
+    """A citation field in its text form; a verification date is written ``YYYY-MM-DD``."""
+    if value is None:
+        return ""
+    if key == "verified" and isinstance(value, date):
+        return value.isoformat()
+    return _normalise_text(str(value))
 
 
 def _child_rows(spec: ChildSpec, children: Iterable[models.Model]) -> list[dict[str, Any]]:
@@ -301,11 +321,19 @@ def seed_item_serialize(
         data[child.related_name] = _child_rows(child, children[child.related_name])
     if spec.cited:
         data["citation"] = {
-            key: _normalise_text(getattr(instance, attr)) for key, attr in CITATION_FIELDS.items()
+            key: _citation_value(key, getattr(instance, attr))
+            for key, attr in CITATION_FIELDS.items()
         }
     if spec.positioned:
         data["position"] = instance.position
     return data
+
+
+def spec_for(model: type[models.Model]) -> SeedSpec:
+    for spec in SEED_SPECS:
+        if spec.model is model:
+            return spec
+    raise LookupError(f"{model.__name__} is not curated content")
 
 
 def seed_item_serialize_stored(spec: SeedSpec, instance: models.Model) -> dict[str, Any]:
@@ -330,6 +358,7 @@ def _messages(error: ValidationError) -> str:
 @dataclass
 class _Planned:
     key: str
+    existing: models.Model | None
     instance: models.Model
     many_ids: dict[str, list[int]]
     many_keys: dict[str, list[str]]
@@ -346,7 +375,15 @@ class _SectionLoader:
         where = f"{self.spec.section} item '{key}'" if key else self.spec.section
         return SeedError(f"seeds/{self.spec.file}: {where}: {message}")
 
-    def plan(self, raw: Any, index: int, existing: models.Model | None) -> _Planned:
+    def plan(
+        self,
+        raw: Any,
+        index: int,
+        existing: models.Model | None,
+        *,
+        position: int | None = None,
+        validate_unique: bool | None = None,
+    ) -> _Planned:
         spec = self.spec
         if not isinstance(raw, dict):
             raise self.fail(None, f"entry #{index + 1} is not a mapping of fields")
@@ -366,7 +403,7 @@ class _SectionLoader:
                 value = spec.transforms[name][0](value)
             setattr(instance, name, _normalise_text(value))
         if spec.positioned:
-            instance.position = index + 1
+            instance.position = index + 1 if position is None else position
         if spec.cited:
             citation = raw.get("citation")
             if not isinstance(citation, dict):
@@ -376,7 +413,11 @@ class _SectionLoader:
                 raise self.fail(key, f"unknown citation field(s) {', '.join(extra)}")
             for ckey, attr in CITATION_FIELDS.items():
                 value = citation.get(ckey, CITATION_DEFAULTS[ckey])
-                setattr(instance, attr, "" if value is None else str(value))
+                if ckey == "verified":
+                    value = self._date(key, value)
+                elif value is None:
+                    value = ""
+                setattr(instance, attr, value if ckey == "verified" else str(value))
 
         for name, target in spec.foreign.items():
             ref = raw.get(name)
@@ -408,8 +449,10 @@ class _SectionLoader:
             many_keys[name] = [str(ref) for ref in refs]
 
         exclude = [*spec.many, "seed_fingerprint"]
+        if validate_unique is None:
+            validate_unique = existing is None
         try:
-            instance.full_clean(exclude=exclude, validate_unique=existing is None)
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
         except ValidationError as error:
             raise self.fail(key, _messages(error)) from None
 
@@ -437,7 +480,19 @@ class _SectionLoader:
                     ) from None
                 built.append(child)
             children[child_spec.related_name] = built
-        return _Planned(key, instance, many_ids, many_keys, children)
+        return _Planned(key, existing, instance, many_ids, many_keys, children)
+
+    def _date(self, key: str, value: Any) -> date | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise self.fail(
+                key, f"citation verified {value!r} is not a date (YYYY-MM-DD)"
+            ) from None
 
     def apply(self, report: SectionReport) -> None:
         spec = self.spec
@@ -482,9 +537,27 @@ class _SectionLoader:
             (report.created if stored is None else report.updated).append(planned.key)
             self.known[spec.model][planned.key] = planned.instance
 
-    def _write(self, planned: _Planned, desired: dict[str, Any]) -> None:
+    def _write(
+        self,
+        planned: _Planned,
+        desired: dict[str, Any],
+        *,
+        seed_fingerprint: str | None = None,
+        version: int | None = None,
+    ) -> None:
+        """Save a planned item; ``seed_fingerprint`` keeps a fingerprint other than the one of
+        ``desired`` (an editor's change applied through the workflow is not the seed's)."""
         instance = planned.instance
-        instance.seed_fingerprint = fingerprint(desired)
+        instance.seed_fingerprint = (
+            fingerprint(desired) if seed_fingerprint is None else seed_fingerprint
+        )
+        if self.spec.cited:
+            # The loader writes only what changed: a change to live content is a new version.
+            existing = planned.existing
+            previous = existing.version if existing is not None else 0
+            instance.version = previous + 1 if instance.status == Status.PUBLISHED else previous
+        if version is not None:
+            instance.version = version
         instance.save()
         for name, ids in planned.many_ids.items():
             getattr(instance, name).set(ids)
@@ -492,7 +565,32 @@ class _SectionLoader:
             getattr(instance, child_spec.related_name).all().delete()
             for child in planned.children[child_spec.related_name]:
                 child.track = instance
-            child_spec.model.objects.bulk_create(planned.children[child_spec.related_name])
+            # With history rows, so a track's past versions keep their courses and steps.
+            bulk_create_with_history(planned.children[child_spec.related_name], child_spec.model)
+
+
+def seed_item_apply(
+    instance: models.Model, data: dict[str, Any], *, status: str, version: int
+) -> models.Model:
+    """Write ``data`` (an item in the form ``seed_item_serialize`` gives) onto the stored
+    ``instance`` with the given workflow ``status`` and ``version``, fields, links and
+    children alike, validated as the loader validates. The row keeps its seed fingerprint,
+    so a later ``load_seeds`` still sees an editor's change and keeps it."""
+    spec = spec_for(type(instance))
+    known = {
+        target: {getattr(obj, _natural_key_field(target)): obj for obj in target.objects.all()}
+        for target in {*spec.many.values(), *spec.foreign.values()}
+    }
+    loader = _SectionLoader(spec, [], known)
+    raw = dict(data)
+    position = raw.pop("position", None)
+    raw["status"] = status
+    planned = loader.plan(raw, 0, instance, position=position, validate_unique=True)
+    desired = seed_item_serialize(
+        spec, planned.instance, many_keys=planned.many_keys, children=planned.children
+    )
+    loader._write(planned, desired, seed_fingerprint=instance.seed_fingerprint, version=version)
+    return planned.instance
 
 
 def _read_file(directory: Path, name: str) -> dict[str, Any]:
@@ -563,8 +661,8 @@ def _export_item(spec: SeedSpec, instance: models.Model) -> dict[str, Any]:
     at their default (and the default citation source and licence) are left out."""
     data = seed_item_serialize_stored(spec, instance)
     data.pop("position", None)
-    if data.get("published") is True:
-        data.pop("published")
+    if data.get("status") == Status.PUBLISHED:
+        data.pop("status")
     for name in spec.fields:
         default = _field_default(spec.model, name)
         if name in spec.transforms:
@@ -596,7 +694,7 @@ def seeds_export(
     for spec in SEED_SPECS:
         queryset = spec.model.objects.all()
         if spec.cited:
-            queryset = queryset.filter(published=True)
+            queryset = queryset.filter(status=Status.PUBLISHED)
         if spec.many:
             queryset = queryset.prefetch_related(*spec.many)
         if spec.children:

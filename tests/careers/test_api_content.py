@@ -70,10 +70,10 @@ def test_it_filters_advice_by_path_and_tag(api, db):
 @pytest.mark.parametrize(
     ("url", "factory"),
     [
-        ("/api/paths/", lambda: CareerPathFactory(published=False)),
-        ("/api/criteria/", lambda: CriterionFactory(published=False)),
-        ("/api/red-flags/", lambda: RedFlagRuleFactory(published=False)),
-        ("/api/advice/", lambda: AdviceItemFactory(published=False)),
+        ("/api/paths/", lambda: CareerPathFactory(status="draft")),
+        ("/api/criteria/", lambda: CriterionFactory(status="draft")),
+        ("/api/red-flags/", lambda: RedFlagRuleFactory(status="draft")),
+        ("/api/advice/", lambda: AdviceItemFactory(status="draft")),
     ],
 )
 def test_it_serves_published_items_only(api, db, url, factory):
@@ -85,7 +85,7 @@ def test_it_serves_published_items_only(api, db, url, factory):
 
 
 def test_a_red_flag_on_an_unpublished_criterion_is_hidden(api, db):
-    rule = RedFlagRuleFactory(criterion=CriterionFactory(published=False))
+    rule = RedFlagRuleFactory(criterion=CriterionFactory(status="draft"))
     assert api.get(f"/api/red-flags/{rule.key}/").status_code == 404
 
 

@@ -31,7 +31,7 @@ def test_it_renders_advice_markdown():
 
 def test_it_lists_published_advice_only(client, db):
     AdviceItemFactory(title="Visible advice")
-    AdviceItemFactory(title="Draft advice", published=False)
+    AdviceItemFactory(title="Draft advice", status="draft")
     html = client.get("/advice/").content.decode()
     assert "Visible advice" in html
     assert "Draft advice" not in html
@@ -64,7 +64,7 @@ def test_it_shows_each_advice_item_with_its_citation(client, db):
 
 
 def test_an_unpublished_path_is_not_found(client, db):
-    CareerPathFactory(slug="secret-path", published=False)
+    CareerPathFactory(slug="secret-path", status="draft")
     assert client.get("/paths/secret-path/").status_code == 404
     assert client.get("/paths/no-such-path/").status_code == 404
 

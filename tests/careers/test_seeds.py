@@ -163,11 +163,11 @@ def test_it_keeps_an_item_an_editor_changed_in_the_admin(seeded, seed_dir, admin
 
 
 def test_it_keeps_an_item_an_editor_unpublished(seeded, seed_dir):
-    Criterion.objects.filter(key="work_excitement").update(published=False)
+    Criterion.objects.filter(key="work_excitement").update(status="draft")
     edit_seed(seed_dir, "criteria.yaml", "criteria", "work_excitement", help_text="Changed.")
     report = seeds_load(directory=seed_dir)
     assert ("criteria.yaml", "work_excitement") in report.kept
-    assert Criterion.objects.get(key="work_excitement").published is False
+    assert Criterion.objects.get(key="work_excitement").status == "draft"
 
 
 def test_an_admin_save_without_changes_is_not_an_edit(seeded, admin_client):
@@ -402,8 +402,8 @@ def test_exported_seeds_load_over_the_originals_without_changes(seeded, tmp_path
 
 def test_it_exports_published_content_only(seeded, tmp_path):
     hidden = AdviceItem.objects.first()
-    AdviceItem.objects.filter(pk=hidden.pk).update(published=False)
+    AdviceItem.objects.filter(pk=hidden.pk).update(status="draft")
     call_command("export_seeds", output=tmp_path, stdout=StringIO())
     exported = yaml.safe_load((tmp_path / "advice.yaml").read_text())["advice"]
     assert hidden.slug not in {item["slug"] for item in exported}
-    assert len(exported) == AdviceItem.objects.filter(published=True).count()
+    assert len(exported) == AdviceItem.objects.published().count()
