@@ -36,6 +36,31 @@ def charlie(db):
     return UserFactory(username="charlie")
 
 
+def _in_group(username: str, group: str | None, *, staff: bool = True):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username, is_staff=staff)
+    if group is not None:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the Editor group (the groups are created by migrate)."""
+    return _in_group("edna", "Editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return _in_group("rita", "Reviewer")
+
+
+@pytest.fixture
+def staff_without_role(db):
+    return _in_group("stan", None)
+
+
 @pytest.fixture
 def smtp_sink(settings):
     """A real SMTP server the app's default mailer delivers to."""

@@ -169,6 +169,12 @@ class ComparisonResultSerializer(serializers.Serializer):
     flip_analysis = FlipAnalysisSerializer(allow_null=True)
     weights = serializers.DictField(child=serializers.IntegerField())
     people_share = serializers.FloatField()
+    content_versions = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        read_only=True,
+        help_text="The published version of each criterion and red-flag rule the score used: "
+        '{"criteria": {key: version}, "red_flags": {key: version}}.',
+    )
 
 
 class ComparisonViewSet(viewsets.ModelViewSet):
@@ -228,6 +234,7 @@ class ComparisonViewSet(viewsets.ModelViewSet):
             "flip_analysis": view.score.flip_analysis,
             "weights": view.weights,
             "people_share": view.people_share,
+            "content_versions": view.content_versions,
         }
         return Response(ComparisonResultSerializer(payload).data)
 

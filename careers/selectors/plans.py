@@ -11,7 +11,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from careers.models import LearningPlan, NudgeDelivery, Profile, Tip, WeeklyCheckin
+from careers.models import (
+    AdviceItem,
+    LearningPlan,
+    NudgeDelivery,
+    Profile,
+    Tip,
+    WeeklyCheckin,
+)
 from careers.schedule import (
     WEEK,
     WeekFocus,
@@ -86,14 +93,21 @@ class PlanProgress:
         return week_start(self.plan.start_date) + (week - 1) * WEEK
 
 
-def plan_progress(*, plan: LearningPlan, now: datetime | None = None) -> PlanProgress:
-    """Where the learner stands this week (in their zone) against the plan."""
+def plan_progress(
+    *,
+    plan: LearningPlan,
+    now: datetime | None = None,
+    checkins: Sequence[WeeklyCheckin] | None = None,
+) -> PlanProgress:
+    """Where the learner stands this week (in their zone) against the plan.
+
+    ``checkins`` stands in for the plan's own, for a plan that is not saved (a preview)."""
     now = now or timezone.now()
     this_monday = local_week_start(now, plan.timezone)
     today = timezone.localdate(now, timezone=ZoneInfo(plan.timezone))
     schedule = plan_week_schedule(plan=plan)
     week = week_number(start_date=plan.start_date, day=today)
-    checkins = list(plan.checkins.all())
+    checkins = list(plan.checkins.all() if checkins is None else checkins)
     logged = [c.week_start for c in checkins if c.counts_for_streak]
     skipped = [c.week_start for c in checkins if c.skipped and not c.counts_for_streak]
     first_week = week_start(plan.start_date)
@@ -144,6 +158,22 @@ def tip_choose(*, tips: Sequence[Tip], last_sent: dict[int, date]) -> Tip | None
     if unsent:
         return unsent[0]
     return min(tips, key=lambda tip: last_sent[tip.pk]) if tips else None
+
+
+def advice_for_nudges() -> list[AdviceItem]:
+    """Published advice in editorial order: the rotation weekly emails go through (1 query)."""
+    return list(AdviceItem.objects.published().order_by("position", "pk"))
+
+
+def advice_of_the_week(
+    *, items: Sequence[AdviceItem], plan: LearningPlan, week: date
+) -> AdviceItem | None:
+    """The item for this week of the plan: its week number picks it, so a resend of the same
+    week shows the same advice and each new week the next one."""
+    if not items:
+        return None
+    index = (week_start(week) - week_start(plan.start_date)).days // 7
+    return items[index % len(items)]
 
 
 def plan_for_link(*, plan_id: int) -> LearningPlan | None:

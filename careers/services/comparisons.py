@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -309,15 +310,24 @@ def _json_default(value: Any) -> str:
 
 
 def comparison_result_store(*, comparison: Comparison):
-    """Score the comparison and keep the result, with the scoring version and weights used.
+    """Score the comparison and keep the result, with the scoring version, the weights and
+    the published version of each criterion and red-flag rule used, so an old result still
+    explains itself after the content changes.
 
-    The row is rewritten only when the inputs changed, so repeated views write nothing.
+    The row is rewritten only when the inputs changed (content versions included), so
+    repeated views write nothing. The returned view carries the row as it was before, to
+    tell the user what changed since.
     """
     view = comparison_result(comparison=comparison)
     data = view.score.as_dict()
     fingerprint = hashlib.sha256(
         json.dumps(
-            {"data": data, "weights": view.weights, "version": SCORING_VERSION},
+            {
+                "data": data,
+                "weights": view.weights,
+                "version": SCORING_VERSION,
+                "content_versions": view.content_versions,
+            },
             sort_keys=True,
             default=_json_default,
         ).encode()
@@ -330,8 +340,9 @@ def comparison_result_store(*, comparison: Comparison):
                 "scoring_version": SCORING_VERSION,
                 "weights": view.weights,
                 "data": data,
+                "content_versions": view.content_versions,
                 "input_fingerprint": fingerprint,
                 "computed_at": timezone.now(),
             },
         )
-    return view
+    return replace(view, previous_result=stored)

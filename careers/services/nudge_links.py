@@ -17,6 +17,7 @@ from django.urls import reverse
 
 ACTION_SALT = "careers.nudge-action"
 UNSUBSCRIBE_SALT = "careers.nudge-unsubscribe"
+HELPFUL_SALT = "careers.nudge-helpful"
 ACTION_MAX_AGE = timedelta(days=14)
 ACTIONS = ("studied", "papers", "skip")
 
@@ -27,6 +28,15 @@ class NudgeAction:
     week: date
     action: str
     papers: int | None = None
+
+
+@dataclass(frozen=True)
+class HelpfulVote:
+    """A learner's answer to the advice in their email: the plan owner, the item, yes or no."""
+
+    user_id: int
+    item_id: int
+    helpful: bool
 
 
 class NudgeLinkError(Exception):
@@ -62,6 +72,27 @@ def nudge_action_read(token: str) -> NudgeAction:
     )
 
 
+def helpful_token(*, user_id: int, item_id: int, helpful: bool) -> str:
+    payload = {"u": user_id, "i": item_id, "h": int(helpful)}
+    return signing.TimestampSigner(salt=HELPFUL_SALT).sign_object(payload, compress=True)
+
+
+def helpful_read(token: str) -> HelpfulVote:
+    try:
+        payload = signing.TimestampSigner(salt=HELPFUL_SALT).unsign_object(
+            token, max_age=ACTION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise NudgeLinkError(
+            "This link has expired: links in nudge emails work for 14 days."
+        ) from None
+    except signing.BadSignature:
+        raise NudgeLinkError("This link is not valid. It may have been changed or cut.") from None
+    if payload.get("h") not in (0, 1):
+        raise NudgeLinkError("This link is not valid.")
+    return HelpfulVote(user_id=payload["u"], item_id=payload["i"], helpful=bool(payload["h"]))
+
+
 def unsubscribe_token(*, plan_id: int) -> str:
     return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"p": plan_id})
 
@@ -77,13 +108,25 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def nudge_links(*, plan_id: int, week: date) -> dict[str, str]:
-    """Every link a nudge email carries, as absolute URLs."""
+def nudge_links(
+    *, plan_id: int, week: date, owner_id: int | None = None, advice_id: int | None = None
+) -> dict[str, str]:
+    """Every link a nudge email carries, as absolute URLs; with ``owner_id`` and
+    ``advice_id``, also the owner's "helpful" and "not helpful" answers to that advice."""
 
     def action(name: str, papers: int | None = None) -> str:
         token = nudge_action_token(plan_id=plan_id, week=week, action=name, papers=papers)
         return absolute(reverse("nudge_action", args=[token]))
 
+    def helpful(answer: bool) -> str:
+        token = helpful_token(user_id=owner_id, item_id=advice_id, helpful=answer)
+        return absolute(reverse("nudge_helpful", args=[token]))
+
+    advice = (
+        {"helpful_yes": helpful(True), "helpful_no": helpful(False)}
+        if owner_id is not None and advice_id is not None
+        else {}
+    )
     return {
         "studied": action("studied"),
         "papers_0": action("papers", 0),
@@ -95,4 +138,5 @@ def nudge_links(*, plan_id: int, week: date) -> dict[str, str]:
         "unsubscribe": absolute(
             reverse("nudge_unsubscribe", args=[unsubscribe_token(plan_id=plan_id)])
         ),
+        **advice,
     }

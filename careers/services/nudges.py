@@ -12,20 +12,28 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from careers.emails import nudge_email, nudge_message_id
-from careers.models import LearningPlan, NudgeDelivery, Tip
+from careers.models import AdviceItem, LearningPlan, NudgeDelivery, Tip
 from careers.schedule import local_week_start, next_nudge_at
-from careers.selectors.plans import plan_progress, tip_choose, tips_for_track, tips_last_sent
+from careers.selectors.plans import (
+    advice_for_nudges,
+    advice_of_the_week,
+    plan_progress,
+    tip_choose,
+    tips_for_track,
+    tips_last_sent,
+)
+from careers.services.advice_signals import advice_shown
 from careers.services.plans import plan_nudges_stop
 
 logger = logging.getLogger(__name__)
@@ -174,15 +182,21 @@ def nudge_deliver(
     if not deliveries:
         return "taken"
     [delivery] = deliveries
-    return _deliver(
-        delivery,
-        now=now or timezone.now(),
-        mailer=mailer,
-        tips=tips_for_track(track_id=delivery.plan.track_id),
-        last_sent=tips_last_sent(owner_ids=[delivery.plan.owner_id]).get(
-            delivery.plan.owner_id, {}
-        ),
-    )
+    shown: list[int] = []
+    try:
+        return _deliver(
+            delivery,
+            now=now or timezone.now(),
+            mailer=mailer,
+            tips=tips_for_track(track_id=delivery.plan.track_id),
+            last_sent=tips_last_sent(owner_ids=[delivery.plan.owner_id]).get(
+                delivery.plan.owner_id, {}
+            ),
+            advice_items=advice_for_nudges(),
+            advice_sent=shown,
+        )
+    finally:
+        _count_advice_shown(shown)
 
 
 def _deliver(
@@ -192,7 +206,11 @@ def _deliver(
     mailer: BaseEmailBackend | None,
     tips: list[Tip],
     last_sent: dict[int, date],
+    advice_items: Sequence[AdviceItem],
+    advice_sent: list[int],
 ) -> str:
+    """Send one delivery; on success, note its advice item in ``advice_sent`` for the
+    caller to count once for the whole chunk."""
     taken = NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
         status=Status.SENDING, attempts=F("attempts") + 1, sending_since=now
     )
@@ -205,10 +223,11 @@ def _deliver(
         return _finish(delivery, Status.FAILED, error="The learner has no email address.")
 
     tip = tip_choose(tips=tips, last_sent=last_sent)
+    advice = advice_of_the_week(items=advice_items, plan=plan, week=delivery.week_start)
     try:
         # The email speaks of the week it was scheduled for, even when sent late.
         progress = plan_progress(plan=plan, now=max(now, delivery.scheduled_for))
-        message = nudge_email(delivery=delivery, progress=progress, tip=tip)
+        message = nudge_email(delivery=delivery, progress=progress, tip=tip, advice=advice)
     except Exception as error:
         # A bug in building one email must not strand the rest of the chunk in pending.
         logger.exception("could not build nudge delivery %s", delivery.pk)
@@ -238,7 +257,18 @@ def _deliver(
     )
     if tip is not None:
         last_sent[tip.pk] = delivery.week_start
+    if advice is not None:
+        advice_sent.append(advice.pk)
     return "sent"
+
+
+def _count_advice_shown(item_ids: list[int]) -> None:
+    """Count the advice of the emails that went out. The emails are sent whatever happens
+    here: a failed count is logged, never retried into a second copy of an email."""
+    try:
+        advice_shown(item_ids=item_ids, where="emails")
+    except DatabaseError:
+        logger.exception("could not count the advice shown in %d nudge emails", len(item_ids))
 
 
 def _finish(delivery: NudgeDelivery, status: str, *, error: str = "") -> str:
@@ -274,6 +304,9 @@ def nudges_deliver_many(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int],
         for track_id in {d.plan.track_id for d in deliveries}
     }
     last_sent = tips_last_sent(owner_ids={d.plan.owner_id for d in deliveries})
+    advice_items = advice_for_nudges() if deliveries else []
+    # The advice of each email sent, counted in one go after the sends.
+    advice_sent: list[int] = []
     now = timezone.now()
     if len(deliveries) < len(ids):
         outcomes["taken"] = len(ids) - len(deliveries)
@@ -286,6 +319,8 @@ def nudges_deliver_many(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int],
                     mailer=mailer,
                     tips=tips_by_track[delivery.plan.track_id],
                     last_sent=last_sent.setdefault(delivery.plan.owner_id, {}),
+                    advice_items=advice_items,
+                    advice_sent=advice_sent,
                 )
             except TransientSendError:
                 outcome = "retry"
@@ -295,6 +330,7 @@ def nudges_deliver_many(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int],
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         mailer.close()
+        _count_advice_shown(advice_sent)
     return outcomes, retry
 
 

@@ -397,6 +397,7 @@ class _SectionLoader:
         instance = spec.model(**{spec.key_field: key})
         if existing is not None:
             instance.pk = existing.pk
+            instance._state.adding = False  # so uniqueness checks leave the row itself out
         for name in spec.all_fields:
             value = raw.get(name, _field_default(spec.model, name))
             if name in spec.transforms:

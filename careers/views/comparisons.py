@@ -28,6 +28,7 @@ from careers.models.comparisons import MAX_OPTIONS, MIN_OPTIONS_TO_RANK
 from careers.selectors import comparisons as selectors
 from careers.selectors.comparisons import ComparisonResultView
 from careers.services import comparisons as services
+from careers.services.advice_signals import advice_shown, advice_votes
 from careers.views import posted
 
 GET_POST = ["GET", "POST"]
@@ -246,6 +247,20 @@ def comparison_weights(request: HttpRequest, comparison_id: int) -> HttpResponse
     return render(request, "comparisons/weights.html", {"comparison": comparison, "form": form})
 
 
+def _decision_advice(request: HttpRequest, view: ComparisonResultView) -> dict:
+    """The advice section under the results, counted as shown each time it is rendered."""
+    items = (
+        selectors.comparison_advice(path_ids={o.path_id for o in view.options})
+        if view.options
+        else []
+    )
+    advice_shown(item_ids=[item.pk for item in items], where="results")
+    return {
+        "decision_advice": items,
+        "advice_votes": advice_votes(user=request.user, item_ids=[item.pk for item in items]),
+    }
+
+
 def _result_context(view: ComparisonResultView, *, include_private: bool) -> dict:
     rows = result_rows(view)
     return {
@@ -264,11 +279,12 @@ def _result_context(view: ComparisonResultView, *, include_private: bool) -> dic
 @require_GET
 def comparison_results(request: HttpRequest, comparison_id: int) -> HttpResponse:
     comparison = _comparison(request, comparison_id)
-    # The one GET that writes: it keeps the stored result current, and only rewrites it
-    # when the inputs changed since the last view.
+    # The one GET that writes (besides the advice counters): it keeps the stored result
+    # current, and only rewrites it when the inputs changed since the last view.
     view = services.comparison_result_store(comparison=comparison)
     context = _result_context(view, include_private=True)
-    return render(request, "comparisons/results.html", {**context, "shared": False})
+    advice = _decision_advice(request, view)
+    return render(request, "comparisons/results.html", {**context, **advice, "shared": False})
 
 
 @never_cache
@@ -280,7 +296,8 @@ def comparison_shared(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This link does not exist or was turned off.")
     view = selectors.comparison_result(comparison=comparison)
     context = _result_context(view, include_private=comparison.share_includes_private)
-    response = render(request, "comparisons/shared.html", {**context, "shared": True})
+    advice = _decision_advice(request, view)
+    response = render(request, "comparisons/shared.html", {**context, **advice, "shared": True})
     # Keep unlisted links out of search engines.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

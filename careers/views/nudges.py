@@ -5,6 +5,7 @@ the link would do and a button; the POST does it. The signed token in the URL is
 authorises the change, so these pages work without a session.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,8 +14,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from careers.calendar import learning_calendar
+from careers.models import AdviceItem
 from careers.selectors.plans import calendar_plans, plan_for_link
-from careers.services.nudge_links import NudgeLinkError, nudge_action_read, unsubscribe_read
+from careers.services.advice_signals import advice_feedback_set
+from careers.services.nudge_links import (
+    NudgeLinkError,
+    helpful_read,
+    nudge_action_read,
+    unsubscribe_read,
+)
 from careers.services.plans import checkin_record_action, plan_nudges_stop
 
 ACTION_LABELS = {
@@ -49,6 +57,28 @@ def nudge_action(request: HttpRequest, token: str) -> HttpResponse:
             return _link_error(request, NudgeLinkError(" ".join(error.messages)))
         return render(request, "nudges/action_done.html", {**context, "checkin": checkin})
     return render(request, "nudges/action_confirm.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def nudge_helpful(request: HttpRequest, token: str) -> HttpResponse:
+    """The learner's answer to the advice of the week: recorded for the plan's owner the
+    link was signed for, whoever is logged in (or nobody)."""
+    try:
+        vote = helpful_read(token)
+    except NudgeLinkError as error:
+        return _link_error(request, error)
+    item = AdviceItem.objects.published().filter(pk=vote.item_id).first()
+    if item is None:
+        raise Http404("This advice is no longer published.")
+    learner = get_user_model().objects.filter(pk=vote.user_id, is_active=True).first()
+    if learner is None:
+        raise Http404("This account no longer exists.")
+    context = {"item": item, "helpful": vote.helpful}
+    if request.method == "POST":
+        advice_feedback_set(user=learner, item=item, helpful=vote.helpful)
+        return render(request, "nudges/helpful_done.html", context)
+    return render(request, "nudges/helpful_confirm.html", context)
 
 
 @never_cache

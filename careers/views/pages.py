@@ -12,16 +12,22 @@ from careers.forms import AdviceFilterForm, ProfileForm, SignupForm
 from careers.selectors.comparisons import comparison_list, evaluation_groups
 from careers.selectors.plans import plan_list, plan_progress
 from careers.services.accounts import profile_get_or_create, profile_update, user_create
+from careers.services.advice_signals import advice_votes
 from careers.services.health import broker_status, database_status
 
 ADVICE_PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    featured = list(selectors.advice_list()[:3])
     return render(
         request,
         "careers/home.html",
-        {"paths": selectors.path_list(), "featured_advice": selectors.advice_list()[:3]},
+        {
+            "paths": selectors.path_list(),
+            "featured_advice": featured,
+            "advice_votes": advice_votes(user=request.user, item_ids=[i.pk for i in featured]),
+        },
     )
 
 
@@ -37,7 +43,15 @@ def advice_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "careers/advice_list.html",
-        {"form": form, "page": page, "items": page.object_list, "filter_query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "items": page.object_list,
+            "filter_query": query.urlencode(),
+            "advice_votes": advice_votes(
+                user=request.user, item_ids=[item.pk for item in page.object_list]
+            ),
+        },
     )
 
 
@@ -45,6 +59,7 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     path = selectors.path_detail(slug=slug)
     if path is None:
         raise Http404("No such career path.")
+    advice_items = list(selectors.advice_list(path_slug=path.slug))
     return render(
         request,
         "careers/path_detail.html",
@@ -54,7 +69,10 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 criteria=list(selectors.criterion_list(path=path))
             ),
             "red_flags": selectors.red_flag_list(path=path),
-            "advice_items": selectors.advice_list(path_slug=path.slug),
+            "advice_items": advice_items,
+            "advice_votes": advice_votes(
+                user=request.user, item_ids=[item.pk for item in advice_items]
+            ),
         },
     )
 

@@ -5,13 +5,22 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from careers.models import LearningTrack, NudgeDelivery
+from careers.models import AdviceItem, LearningTrack, NudgeDelivery
 from careers.schedule import week_start
+from careers.services.advice_signals import advice_feedback_set, advice_shown
 from careers.services.plans import checkin_upsert, plan_create
+from careers.services.workflow import item_snapshot, revision_save
+from tests.factories import UserFactory
 
 MODEL_ADMINS = sorted(
     (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
 )
+
+
+def an_editor():
+    user = UserFactory(username="ed", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
 
 
 @pytest.fixture
@@ -25,6 +34,12 @@ def one_of_everything(seeded, alice, client):
     NudgeDelivery.objects.create(
         plan=plan, week_start=week_start(plan.start_date), scheduled_for=timezone.now()
     )
+    advice = AdviceItem.objects.published().first()
+    revision_save(
+        item=advice, data={**item_snapshot(advice), "title": "Reworded"}, user=an_editor()
+    )
+    advice_feedback_set(user=alice, item=advice, helpful=True)
+    advice_shown(item_ids=[advice.pk], where="results")
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), MODEL_ADMINS)

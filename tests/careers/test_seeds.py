@@ -146,6 +146,10 @@ def test_it_keeps_an_item_an_editor_changed_in_the_admin(seeded, seed_dir, admin
     data["question"] = "Have you met the person you would report to?"
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    # A published item's change goes live once it is reviewed and published.
+    for step in ("submit", "publish"):
+        admin_client.post(f"/admin/careers/criterion/{criterion.pk}/workflow/{step}/")
+    assert Criterion.objects.get(key="manager_met").version == 2
 
     edit_seed(seed_dir, "criteria.yaml", "criteria", "manager_met", question="Seed rewrite?")
     edit_seed(seed_dir, "criteria.yaml", "criteria", "manager_known", help_text="Seed update.")
