@@ -41,6 +41,7 @@ from careers.services.content_io import (
     content_parse,
 )
 from careers.services.seeds import spec_for
+from careers.services.workflow import value_text
 
 IMPORT_SALT = "careers.admin.content_import"
 # Long enough to read a large preview, short enough that a forgotten tab is not confirmed
@@ -81,19 +82,11 @@ class ImportUploadForm(forms.Form):
         return data
 
 
-def _shown_value(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(_shown_value(item) for item in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{key}: {_shown_value(item)}" for key, item in value.items())
-    return "" if value is None else str(value)
-
-
 def _shown_changes(row: ImportRow) -> list[tuple[str, str]]:
     """Each changed field with what to show: the value of a new item, or the word-level diff
     (removed words in <del>, added ones in <ins>) of a changed one."""
     if row.action == RowAction.CREATE:
-        return [(change.field, _shown_value(change.after)) for change in row.changes]
+        return [(change.field, value_text(change.after)) for change in row.changes]
     return [(change.field, change.inline_diff) for change in row.changes]
 
 

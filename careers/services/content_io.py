@@ -37,14 +37,15 @@ from careers.services.seeds import (
     SeedSpec,
     _export_item,
     _field_default,
-    _natural_key_field,
     _Planned,
     _SectionLoader,
     _SeedDumper,
     fingerprint,
+    referenced_items,
     seed_item_serialize,
     seed_item_serialize_stored,
     spec_for,
+    spec_queryset,
 )
 from careers.services.workflow import FieldChange, item_snapshot, revision_save, snapshot_diff
 
@@ -199,17 +200,6 @@ def content_export_filename(*, model: type[models.Model], fmt: str, on: date) ->
 # -- Export -------------------------------------------------------------------------------------
 
 
-def _export_queryset(spec: SeedSpec, queryset: models.QuerySet) -> models.QuerySet:
-    if spec.many:
-        queryset = queryset.prefetch_related(*spec.many)
-    if spec.children:
-        queryset = queryset.prefetch_related(*(c.related_name for c in spec.children))
-    if spec.foreign:
-        queryset = queryset.select_related(*spec.foreign)
-    ordering = ["position", spec.key_field] if spec.positioned else [spec.key_field]
-    return queryset.order_by(*ordering)
-
-
 def _list_fields(spec: SeedSpec) -> set[str]:
     """Plain fields whose file form is a list (typical questions, study days): one entry per
     line in a CSV cell."""
@@ -274,7 +264,7 @@ def content_export(*, model: type[models.Model], queryset: models.QuerySet, fmt:
     item with links as natural keys (``;`` between several) and a track's children as JSON.
     """
     spec = spec_for(model)
-    queryset = _export_queryset(spec, queryset)
+    queryset = spec_queryset(spec, queryset)
     if fmt == "yaml":
         items = [_export_item(spec, obj) for obj in queryset]
         text = yaml.dump(
@@ -480,17 +470,9 @@ def _import_plan(spec: SeedSpec, rows: list[dict[str, Any]], *, lock: bool) -> I
     queryset = model._default_manager.all()
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    if spec.many:
-        queryset = queryset.prefetch_related(*spec.many)
-    if spec.children:
-        queryset = queryset.prefetch_related(*(c.related_name for c in spec.children))
-    if spec.foreign:
-        queryset = queryset.select_related(*spec.foreign)
+    queryset = spec_queryset(spec, queryset)
     stored_items = {getattr(obj, spec.key_field): obj for obj in queryset}
-    known = {
-        target: {getattr(obj, _natural_key_field(target)): obj for obj in target.objects.all()}
-        for target in {*spec.many.values(), *spec.foreign.values()}
-    }
+    known = referenced_items(spec)
     revisions: dict[int, ContentRevision] = {}
     if spec.cited:
         revisions = {

@@ -336,6 +336,18 @@ def spec_for(model: type[models.Model]) -> SeedSpec:
     raise LookupError(f"{model.__name__} is not curated content")
 
 
+def spec_queryset(spec: SeedSpec, queryset: models.QuerySet) -> models.QuerySet:
+    """``queryset`` with what serialising its items needs fetched up front, in file order."""
+    if spec.many:
+        queryset = queryset.prefetch_related(*spec.many)
+    if spec.children:
+        queryset = queryset.prefetch_related(*(c.related_name for c in spec.children))
+    if spec.foreign:
+        queryset = queryset.select_related(*spec.foreign)
+    ordering = ["position", spec.key_field] if spec.positioned else [spec.key_field]
+    return queryset.order_by(*ordering)
+
+
 def seed_item_serialize_stored(spec: SeedSpec, instance: models.Model) -> dict[str, Any]:
     many_keys = {
         name: [getattr(obj, _natural_key_field(target)) for obj in getattr(instance, name).all()]
@@ -570,6 +582,14 @@ class _SectionLoader:
             bulk_create_with_history(planned.children[child_spec.related_name], child_spec.model)
 
 
+def referenced_items(spec: SeedSpec) -> dict[type, dict[str, models.Model]]:
+    """Every item the spec's links may name, by natural key, per model."""
+    return {
+        target: {getattr(obj, _natural_key_field(target)): obj for obj in target.objects.all()}
+        for target in {*spec.many.values(), *spec.foreign.values()}
+    }
+
+
 def seed_item_apply(
     instance: models.Model, data: dict[str, Any], *, status: str, version: int
 ) -> models.Model:
@@ -578,10 +598,7 @@ def seed_item_apply(
     children alike, validated as the loader validates. The row keeps its seed fingerprint,
     so a later ``load_seeds`` still sees an editor's change and keeps it."""
     spec = spec_for(type(instance))
-    known = {
-        target: {getattr(obj, _natural_key_field(target)): obj for obj in target.objects.all()}
-        for target in {*spec.many.values(), *spec.foreign.values()}
-    }
+    known = referenced_items(spec)
     loader = _SectionLoader(spec, [], known)
     raw = dict(data)
     position = raw.pop("position", None)
@@ -696,14 +713,7 @@ def seeds_export(
         queryset = spec.model.objects.all()
         if spec.cited:
             queryset = queryset.filter(status=Status.PUBLISHED)
-        if spec.many:
-            queryset = queryset.prefetch_related(*spec.many)
-        if spec.children:
-            queryset = queryset.prefetch_related(*(c.related_name for c in spec.children))
-        if spec.foreign:
-            queryset = queryset.select_related(*spec.foreign)
-        ordering = ["position", spec.key_field] if spec.positioned else [spec.key_field]
-        items = [_export_item(spec, obj) for obj in queryset.order_by(*ordering)]
+        items = [_export_item(spec, obj) for obj in spec_queryset(spec, queryset)]
         files.setdefault(spec.file, {})[spec.section] = items
     counts: dict[str, int] = {}
     for name, sections in files.items():

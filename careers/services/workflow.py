@@ -110,7 +110,7 @@ class FieldChange:
     @property
     def inline_diff(self) -> SafeString:
         """Word-level diff of two texts as HTML: removed words in <del>, added in <ins>."""
-        before, after = _as_text(self.before), _as_text(self.after)
+        before, after = value_text(self.before), value_text(self.after)
         old, new = before.split(" "), after.split(" ")
         parts = []
         for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
@@ -124,11 +124,12 @@ class FieldChange:
         return mark_safe(" ".join(parts))  # noqa: S308  (every piece is escaped above)
 
 
-def _as_text(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """A snapshot value as one line of text: lists joined by commas, mappings by semicolons."""
     if isinstance(value, list):
-        return ", ".join(_as_text(item) for item in value)
+        return ", ".join(value_text(item) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {_as_text(item)}" for key, item in value.items())
+        return "; ".join(f"{key}: {value_text(item)}" for key, item in value.items())
     return "" if value is None else str(value)
 
 
