@@ -23,6 +23,9 @@ def change_form_data(client: Client, url: str) -> dict:
                 data[name] = "on"
         else:
             data[name] = value
+    workflow = response.context.get("workflow")
+    if workflow:  # the hidden field the change form of curated content carries
+        data["_workflow_token"] = workflow["token"]
     for formset in response.context.get("inline_admin_formsets", []):
         management = formset.formset.management_form
         for name in management.fields:

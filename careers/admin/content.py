@@ -2,9 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from careers.admin.history import HistoryMixin
+from careers.admin.history import HistoryMixin, ReadOnlyHistoryAdmin
 from careers.admin.imports import ImportExportMixin
 from careers.admin.preview import PreviewMixin
 from careers.admin.workflow import WorkflowMixin
@@ -40,7 +39,7 @@ CITATION_FIELDSET = (
 WORKFLOW_FIELDSET = ("Workflow", {"fields": ("status", "version", "updated_at")})
 
 
-class ContentAdmin(ImportExportMixin, HistoryMixin, WorkflowMixin, SimpleHistoryAdmin):
+class ContentAdmin(ImportExportMixin, HistoryMixin, WorkflowMixin, ReadOnlyHistoryAdmin):
     """Shared behaviour for curated content: the review workflow, history, import and
     export, and the citation at a glance."""
 
@@ -136,7 +135,7 @@ class RedFlagRuleAdmin(PreviewMixin, ContentAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class TagAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
     list_display = ["name", "slug", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]

@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.admin import SimpleHistoryAdmin
 
 from careers.models import ContentRevision, Status
 from careers.services.workflow import (
@@ -111,9 +112,26 @@ def has_workflow(model: type[models.Model]) -> bool:
     return any(field.name == "status" for field in model._meta.get_fields())
 
 
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin with its per-version page read-only.
+
+    That page's form saves an old version straight onto the live row, past the review
+    workflow (hiding its button is all ``SIMPLE_HISTORY_REVERT_DISABLED`` does). Versions are
+    viewed there and reverted through ``HistoryMixin.revert_view`` instead.
+    """
+
+    # Each row of the history list diffs its links against the previous row's: keep it short.
+    history_list_per_page = 25
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class HistoryMixin:
     """Mixed into the content ModelAdmins (see careers/admin/content.py), before
-    ``SimpleHistoryAdmin`` so its history templates take precedence."""
+    ``ReadOnlyHistoryAdmin`` so its history templates take precedence."""
 
     object_history_template = "admin/careers/content_history.html"
     object_history_list_template = "admin/careers/content_history_list.html"

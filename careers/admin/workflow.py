@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from careers.models import ContentRevision, Status
 from careers.services import workflow
-from careers.services.seeds import seed_item_apply
+from careers.services.seeds import SeedError, seed_item_apply, spec_for
 
 
 def review_due_q(*, today=None, days: int | None = None) -> Q:
@@ -210,8 +210,11 @@ class WorkflowMixin:
             raise Http404("No such item or step.")
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
+        options = {}
+        if step == "publish" and request.POST.get("seen"):
+            options["seen"] = request.POST["seen"]
         try:
-            message = function(item=obj, user=request.user)
+            message = function(item=obj, user=request.user, **options)
         except workflow.WorkflowError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
@@ -244,6 +247,8 @@ class WorkflowMixin:
                 "item": obj,
                 "revision": revision,
                 "steps": steps,
+                "token": workflow.edit_token(obj, revision),
+                "seen": workflow.review_fingerprint(obj, revision),
                 "step_href": self._admin_href("workflow", obj, "step").removesuffix("step/"),
                 "preview_href": self._admin_href("preview", obj),
                 "compare_href": self._admin_href("compare", obj, query="?a=live&b=pending")
@@ -284,14 +289,74 @@ class WorkflowMixin:
             return self._save_as_revision(request, obj, object_id, form_url, extra_context)
         if revision is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        if self._children_differ(obj, revision):
+            # Inline rows the change adds or removes cannot be shown by rolling them back
+            # (their ids would not exist when the form comes back): show the live version.
+            self.message_user(
+                request,
+                "This pending change adds, removes or reorders rows below. The form shows "
+                "the live version: see the change with “Compare with live”; saving the form "
+                "replaces the pending change (the one replaced is kept, withdrawn).",
+                messages.WARNING,
+            )
+            return self._live_form(request, obj, object_id, form_url, extra_context)
         # Show the pending change in the form: apply it, render, and roll it back.
         with transaction.atomic():
-            seed_item_apply(obj, revision.data, status=obj.status, version=obj.version)
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if hasattr(response, "render"):
-                response.render()
-            transaction.set_rollback(True)
-        return response
+            try:
+                seed_item_apply(obj, revision.data, status=obj.status, version=obj.version)
+            except SeedError as error:
+                transaction.set_rollback(True)
+                problem = str(error).split(": ", 1)[-1]
+            else:
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                if hasattr(response, "render"):
+                    response.render()
+                transaction.set_rollback(True)
+                return response
+        # Content it names has gone since (a path renamed, say): show the live version.
+        self.message_user(
+            request,
+            f"The pending change no longer applies ({problem}). The form shows the live "
+            "version; saving it replaces the pending change (the one replaced is kept, "
+            "withdrawn).",
+            messages.WARNING,
+        )
+        return self._live_form(request, obj, object_id, form_url, extra_context)
+
+    def _live_form(self, request, obj, object_id, form_url, extra_context):
+        """The form with the live version while a pending change exists: saving it must
+        not silently overwrite that change, so its token says no change was seen."""
+        extra_context["workflow"]["token"] = workflow.edit_token(obj, None)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _children_differ(self, obj, revision) -> bool:
+        if not self.inlines:
+            return False
+        live = workflow.item_snapshot(obj)
+        spec = spec_for(type(obj))
+        return any(
+            [_row_identity(row) for row in revision.data.get(child.related_name, [])]
+            != [_row_identity(row) for row in live.get(child.related_name, [])]
+            for child in spec.children
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and not getattr(request, "_workflow_divert", False):
+            # Edited in place (not published). Read the state under a lock, so the form's
+            # full-row save never writes back a status or version a reviewer just changed.
+            live = type(obj).objects.select_for_update().get(pk=obj.pk)
+            if live.status == Status.PUBLISHED:
+                raise PermissionDenied("This item was published while you edited it.")
+            obj.version = live.version
+            obj.status = live.status
+            if live.status == Status.IN_REVIEW:
+                obj.status = Status.DRAFT
+                self.message_user(
+                    request,
+                    f"Editing “{obj}” took it out of review: submit it again when it is ready.",
+                    messages.WARNING,
+                )
+        super().save_model(request, obj, form, change)
 
     def _save_as_revision(self, request, obj, object_id, form_url, extra_context):
         request._workflow_divert = True
@@ -303,7 +368,9 @@ class WorkflowMixin:
             transaction.set_rollback(True)
         if snapshot is None:
             return response
-        revision = workflow.revision_save(item=obj, data=snapshot, user=request.user)
+        revision = workflow.revision_save(
+            item=obj, data=snapshot, user=request.user, token=request.POST.get("_workflow_token")
+        )
         if revision is None:
             self.message_user(
                 request, f"“{obj}” is unchanged: no pending change is kept.", messages.INFO
@@ -333,3 +400,8 @@ class WorkflowMixin:
             request._workflow_snapshot = workflow.item_snapshot(type(obj).objects.get(pk=obj.pk))
             return HttpResponseRedirect(self._change_url(obj))
         return super().response_change(request, obj)
+
+
+def _row_identity(row: dict) -> tuple:
+    """A child row's identity: its key where it has one, else its position in the list."""
+    return (row.get("key"),)

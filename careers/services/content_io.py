@@ -633,6 +633,9 @@ def _import_row_apply(spec: SeedSpec, loader: _SectionLoader, row: ImportRow, us
         # Not the seed's: a later load_seeds keeps an imported item as an editor's work.
         loader._write(planned, row.desired, seed_fingerprint="", version=0 if spec.cited else None)
         return
+    if spec.cited and planned.instance.status == Status.IN_REVIEW:
+        # Changed after it was submitted: a reviewer publishes only what was submitted.
+        planned.instance.status = Status.DRAFT
     loader._write(
         planned,
         row.desired,

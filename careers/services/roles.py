@@ -28,12 +28,13 @@ from careers.models import (
 EDITOR = "Editor"
 REVIEWER = "Reviewer"
 
+# Tags have no review workflow: a new or renamed tag shows on public pages at once, so only
+# reviewers change them and editors pick from the existing ones.
 EDITED_MODELS = (
     CareerPath,
     Goal,
     Criterion,
     RedFlagRule,
-    Tag,
     AdviceItem,
     LearningTrack,
     TrackPrerequisite,
@@ -50,11 +51,15 @@ def _codenames(models, actions) -> set[tuple[str, str]]:
     }
 
 
-ROLE_PERMISSIONS = {
-    EDITOR: _codenames(EDITED_MODELS, ("add", "change", "view"))
-    | _codenames(VIEWED_MODELS, ("view",)),
-    REVIEWER: _codenames(EDITED_MODELS, ("add", "change", "view"))
+EDITOR_PERMISSIONS = (
+    _codenames(EDITED_MODELS, ("add", "change", "view"))
     | _codenames(VIEWED_MODELS, ("view",))
+    | _codenames((Tag,), ("view",))
+)
+ROLE_PERMISSIONS = {
+    EDITOR: EDITOR_PERMISSIONS,
+    REVIEWER: EDITOR_PERMISSIONS
+    | _codenames((Tag,), ("add", "change"))
     | {("careers", "publish_content")},
 }
 

@@ -19,7 +19,6 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from simple_history.utils import bulk_create_with_history
 
 from careers.models import (
     AdviceItem,
@@ -571,15 +570,48 @@ class _SectionLoader:
             instance.version = previous + 1 if instance.status == Status.PUBLISHED else previous
         if version is not None:
             instance.version = version
-        instance.save()
-        for name, ids in planned.many_ids.items():
-            getattr(instance, name).set(ids)
+        if not (self.spec.many or self.spec.children):
+            instance.save()
+            return
+        # One history record of the item as written, links and children included: the row
+        # and its links are written without history (each link change would otherwise add
+        # a record of a half-written item), then saved once more to record it whole.
+        instance.skip_history_when_saving = True
+        try:
+            instance.save()
+            for name, ids in planned.many_ids.items():
+                getattr(instance, name).set(ids)
+        finally:
+            del instance.skip_history_when_saving
         for child_spec in self.spec.children:
-            getattr(instance, child_spec.related_name).all().delete()
-            for child in planned.children[child_spec.related_name]:
-                child.track = instance
-            # With history rows, so a track's past versions keep their courses and steps.
-            bulk_create_with_history(planned.children[child_spec.related_name], child_spec.model)
+            _children_write(instance, child_spec, planned.children[child_spec.related_name])
+        instance.save()
+
+
+def _children_write(parent: models.Model, spec: ChildSpec, wanted: list[models.Model]) -> None:
+    """Make the parent's children match ``wanted``, changing rows in place so that what
+    refers to them (a learner's check-in names its project step) keeps referring to them.
+    Rows are matched by their ``key`` where they have one, otherwise by position; each save
+    and delete is recorded in the child's history."""
+    stored = list(getattr(parent, spec.related_name).order_by("position", "pk"))
+    if "key" in spec.fields:
+        by_key = {row.key: row for row in stored}
+        matched = [by_key.pop(child.key, None) for child in wanted]
+        surplus = list(by_key.values())
+    else:
+        matched = [*stored[: len(wanted)], *[None] * (len(wanted) - len(stored))]
+        surplus = stored[len(wanted) :]
+    for row in surplus:
+        row.delete()
+    for child, row in zip(wanted, matched, strict=True):
+        names = (*spec.fields, "position")
+        if row is None:
+            child.track = parent
+            child.save()
+        elif any(getattr(row, name) != getattr(child, name) for name in names):
+            for name in names:
+                setattr(row, name, getattr(child, name))
+            row.save()
 
 
 def referenced_items(spec: SeedSpec) -> dict[type, dict[str, models.Model]]:

@@ -29,6 +29,7 @@ from careers.models import ContentRevision, Status
 from careers.services.seeds import (
     SeedError,
     _natural_key_field,
+    fingerprint,
     seed_item_apply,
     seed_item_serialize,
     seed_item_serialize_stored,
@@ -182,17 +183,47 @@ def review_state(item: models.Model, revision: ContentRevision | None = None) ->
 # -- Editing -----------------------------------------------------------------------------------
 
 
-def revision_save(*, item: models.Model, data: dict[str, Any], user) -> ContentRevision | None:
+def edit_token(item: models.Model, revision: ContentRevision | None) -> str:
+    """What an editor's form was built from: the live version and the pending change as
+    it was. Saving with a stale token never overwrites anybody's work."""
+    if revision is None:
+        return f"{item.version}:"
+    return f"{item.version}:{revision.pk}:{revision.updated_at.isoformat()}"
+
+
+def revision_save(
+    *, item: models.Model, data: dict[str, Any], user, token: str | None = None
+) -> ContentRevision | None:
     """Keep ``data`` as the pending change of a published item (creating the revision or
     updating the open one). Returns ``None``, and withdraws the revision, when ``data`` is
-    the live version again: there is nothing left to review."""
+    the live version again: there is nothing left to review.
+
+    A change to what is in review sends it back to draft: a reviewer publishes only what was
+    submitted. ``token`` (from ``edit_token`` when the editor's form was built) guards against
+    lost updates: if the live version moved on meanwhile, the change keeps the version it was
+    based on, so publishing it is refused until someone compares and saves it again; if
+    someone else saved the pending change meanwhile, theirs is kept as a withdrawn revision
+    rather than overwritten."""
     _require_edit(user, item)
     with transaction.atomic():
         live = _lock(item)
         if live.status != Status.PUBLISHED:
             raise WorkflowError("Only a published item keeps its changes as a revision.")
         revision = open_revision(live)
-        if data == item_snapshot(live):
+        base_version = live.version
+        if token is not None:
+            seen_version, _, seen_revision = token.partition(":")
+            if seen_version.isdigit():
+                base_version = min(int(seen_version), live.version)
+            if (
+                revision is not None
+                and seen_revision != edit_token(live, revision).split(":", 1)[1]
+            ):
+                _close(revision, ContentRevision.Status.WITHDRAWN, user)
+                revision = None
+        elif revision is not None:
+            base_version = revision.base_version
+        if data == item_snapshot(live) and base_version == live.version:
             if revision is not None:
                 _close(revision, ContentRevision.Status.WITHDRAWN, user)
             return None
@@ -201,14 +232,26 @@ def revision_save(*, item: models.Model, data: dict[str, Any], user) -> ContentR
                 content_type=ContentType.objects.get_for_model(live),
                 object_id=live.pk,
                 data=data,
-                base_version=live.version,
+                base_version=base_version,
                 created_by=user,
                 updated_by=user,
             )
         revision.data = data
+        revision.base_version = base_version
         revision.updated_by = user
-        revision.save(update_fields=["data", "updated_by", "updated_at"])
+        fields = ["data", "base_version", "updated_by", "updated_at"]
+        if revision.status == ContentRevision.Status.IN_REVIEW:
+            revision.status = ContentRevision.Status.DRAFT
+            revision.submitted_by = None
+            revision.submitted_at = None
+            fields += ["status", "submitted_by", "submitted_at"]
+        revision.save(update_fields=fields)
         return revision
+
+
+def review_fingerprint(item: models.Model, revision: ContentRevision | None) -> str:
+    """A fingerprint of what publishing would make live, for the reviewer's page to carry."""
+    return fingerprint(revision.data if revision is not None else item_snapshot(item))
 
 
 def _close(revision: ContentRevision, status: str, user) -> None:
@@ -251,12 +294,17 @@ def item_submit(*, item: models.Model, user) -> str:
         return "submitted for review"
 
 
-def item_publish(*, item: models.Model, user) -> str:
-    """Make what is in review live: the item itself, or its pending change."""
+def item_publish(*, item: models.Model, user, seen: str | None = None) -> str:
+    """Make what is in review live: the item itself, or its pending change. ``seen`` is the
+    ``review_fingerprint`` of what the reviewer looked at; publishing refuses if it changed."""
     _require_publish(user)
     with transaction.atomic():
         live = _lock(item)
         revision = open_revision(live)
+        if seen is not None and seen != review_fingerprint(live, revision):
+            raise WorkflowError(
+                "This item changed since you opened it: review it again before publishing."
+            )
         if revision is not None:
             if revision.status != ContentRevision.Status.IN_REVIEW:
                 raise WorkflowError("The pending change has not been submitted for review yet.")
@@ -355,8 +403,15 @@ def item_mark_verified(*, item: models.Model, user, on: date | None = None) -> s
     on = on or timezone.localdate()
     with transaction.atomic():
         live = _lock(item)
+        seed_owned = live.seed_fingerprint == fingerprint(item_snapshot(live))
         live.last_verified_on = on
-        live.save(update_fields=["last_verified_on", "updated_at"])
+        fields = ["last_verified_on", "updated_at"]
+        if seed_owned:
+            # Still the seed's wording: re-verifying it must not make it an editor's item
+            # that later seed loads leave alone.
+            live.seed_fingerprint = fingerprint(item_snapshot(live))
+            fields.append("seed_fingerprint")
+        live.save(update_fields=fields)
         revision = open_revision(live)
         if revision is not None and isinstance(revision.data.get("citation"), dict):
             revision.data["citation"]["verified"] = on.isoformat()

@@ -381,12 +381,17 @@ def test_it_never_applies_the_status_in_the_file(seeded, erin):
     assert (draft.status, draft.title) == (Status.DRAFT, "Changed")
 
 
-def test_it_changes_tags_in_place(seeded, erin):
+def test_only_reviewers_import_tags_and_they_change_in_place(seeded, erin, reviewer):
     tag = Tag.objects.get(slug="people")
     rows = [
         {"slug": "people", "name": "People you work with", "kind": "topic"},
         {"slug": "interviews", "name": "Interviews"},
     ]
+    # Tags have no review step, so editors may not change them.
+    with pytest.raises(PermissionDenied):
+        content_import_apply(model=Tag, rows=rows, user=erin)
+    assert not Tag.objects.filter(slug="interviews").exists()
+    erin = reviewer
     preview = content_import_preview(model=Tag, rows=rows, user=erin)
     assert [row.action for row in preview.rows] == [RowAction.CHANGE, RowAction.CREATE]
     result = content_import_apply(model=Tag, rows=rows, user=erin)

@@ -14,7 +14,7 @@ from careers import selectors
 from careers.models import AdviceItem, ContentRevision, Criterion, Status, Tip
 from careers.services import workflow
 from tests.admin_forms import change_form_data
-from tests.factories import AdviceItemFactory, CareerPathFactory, TagFactory
+from tests.factories import AdviceItemFactory, CareerPathFactory, TagFactory, UserFactory
 
 ADVICE_ADMIN = "/admin/careers/adviceitem/"
 
@@ -448,3 +448,183 @@ def test_the_advice_list_sorts_by_what_users_found_helpful(client, editor, alice
     response = by("shown_in_results")
     first = response.context["cl"].result_list[0]
     assert (str(first), first.shown_in_results) == ("Shown a lot", 3)
+
+
+def test_publishing_a_track_change_keeps_the_learners_check_ins_pointing_at_their_steps(
+    seeded, alice, editor, reviewer
+):
+    from careers.models import LearningTrack
+    from careers.schedule import week_start
+    from careers.services.plans import checkin_upsert, plan_create
+
+    track = LearningTrack.objects.get()
+    plan = plan_create(owner=alice, track=track)
+    step = track.project_steps.first()
+    checkin = checkin_upsert(plan=plan, week=week_start(plan.start_date), project_step=step)
+
+    data = workflow.item_snapshot(track)
+    data["project_steps"][0]["title"] = "Start with MNIST digits"
+    data["project_steps"].append({"title": "Write it up", "description": ""})
+    data["prerequisites"].reverse()
+    workflow.revision_save(item=track, data=data, user=editor)
+    workflow.item_submit(item=track, user=editor)
+    workflow.item_publish(item=track, user=reviewer)
+
+    checkin.refresh_from_db()
+    assert checkin.project_step_id == step.pk
+    assert checkin.project_step.title == "Start with MNIST digits"
+    assert track.project_steps.count() == len(data["project_steps"])
+    assert [p["key"] for p in workflow.item_snapshot(track)["prerequisites"]] == [
+        p["key"] for p in data["prerequisites"]
+    ]
+
+
+def test_a_pending_change_that_no_longer_applies_shows_the_live_form(client, editor, live_item):
+    data = workflow.item_snapshot(live_item)
+    workflow.revision_save(
+        item=live_item, data={**data, "title": "Mine", "paths": ["gone"]}, user=editor
+    )
+    client.force_login(editor)
+    response = client.get(change_url(live_item))
+    assert response.status_code == 200
+    assert response.context["adminform"].form["title"].value() == "Meet the team"
+    assert "no longer applies" in response.content.decode()
+
+
+# -- Guards against unreviewed and lost changes ------------------------------------------------
+
+
+def test_the_per_version_history_page_cannot_write(client, editor, live_item):
+    record = live_item.history.first()
+    client.force_login(editor)
+    url = reverse("admin:careers_adviceitem_simple_history", args=[live_item.pk, record.history_id])
+    assert client.get(url).status_code == 200
+    data = change_form_data(client, change_url(live_item))
+    response = client.post(url, {**data, "title": "Straight to live"})
+    assert response.status_code == 405
+    live_item.refresh_from_db()
+    assert live_item.title == "Meet the team"
+
+
+def test_editing_an_item_in_review_sends_it_back_to_draft(client, editor):
+    item = AdviceItemFactory(status=Status.IN_REVIEW, version=0, title="Submitted")
+    client.force_login(editor)
+    data = change_form_data(client, change_url(item))
+    client.post(change_url(item), {**data, "title": "Swapped after submitting"})
+    item.refresh_from_db()
+    assert (item.title, item.status) == ("Swapped after submitting", Status.DRAFT)
+
+
+def test_changing_a_pending_change_in_review_sends_it_back_to_draft(editor, live_item):
+    data = workflow.item_snapshot(live_item)
+    workflow.revision_save(item=live_item, data={**data, "title": "First"}, user=editor)
+    workflow.item_submit(item=live_item, user=editor)
+    revision = workflow.revision_save(item=live_item, data={**data, "title": "Second"}, user=editor)
+    assert revision.status == ContentRevision.Status.DRAFT
+
+
+def test_publishing_refuses_content_other_than_what_the_reviewer_saw(
+    client, editor, reviewer, live_item
+):
+    data = workflow.item_snapshot(live_item)
+    workflow.revision_save(item=live_item, data={**data, "title": "Seen"}, user=editor)
+    workflow.item_submit(item=live_item, user=editor)
+    client.force_login(reviewer)
+    seen = client.get(change_url(live_item)).context["workflow"]["seen"]
+    # The editor swaps the text and submits again while the reviewer reads.
+    workflow.revision_save(item=live_item, data={**data, "title": "Swapped"}, user=editor)
+    workflow.item_submit(item=live_item, user=editor)
+    response = client.post(step_url(live_item, "publish"), {"seen": seen}, follow=True)
+    assert "changed since you opened it" in response.content.decode()
+    live_item.refresh_from_db()
+    assert live_item.title == "Meet the team"
+
+
+def test_a_form_opened_before_another_change_was_published_cannot_undo_it(
+    client, editor, reviewer, live_item
+):
+    client.force_login(editor)
+    stale_form = change_form_data(client, change_url(live_item))  # version 1
+    data = workflow.item_snapshot(live_item)
+    workflow.revision_save(item=live_item, data={**data, "title": "Published first"}, user=reviewer)
+    workflow.item_submit(item=live_item, user=reviewer)
+    workflow.item_publish(item=live_item, user=reviewer)
+
+    client.post(change_url(live_item), {**stale_form, "body": "Edited from the old form."})
+    revision = workflow.open_revision(live_item)
+    assert revision.base_version == 1
+    workflow.item_submit(item=live_item, user=editor)
+    with pytest.raises(workflow.WorkflowError, match="live version changed"):
+        workflow.item_publish(item=live_item, user=reviewer)
+    live_item.refresh_from_db()
+    assert live_item.title == "Published first"
+
+    # Saving it again from a fresh form rebases it, and then it can be published.
+    fresh = change_form_data(client, change_url(live_item))
+    client.post(change_url(live_item), {**fresh, "title": "Published first"})
+    workflow.item_submit(item=live_item, user=editor)
+    workflow.item_publish(item=live_item, user=reviewer)
+    live_item.refresh_from_db()
+    assert (live_item.title, live_item.body) == ("Published first", "Edited from the old form.")
+
+
+def test_two_editors_saving_the_same_pending_change_keep_both(client, editor, live_item):
+    other = UserFactory(username="otto", is_staff=True)
+    other.groups.add(Group.objects.get(name="Editor"))
+    data = workflow.item_snapshot(live_item)
+    workflow.revision_save(item=live_item, data={**data, "title": "Draft"}, user=editor)
+    client.force_login(editor)
+    mine = change_form_data(client, change_url(live_item))
+    workflow.revision_save(
+        item=live_item,
+        data={**data, "title": "Otto's"},
+        user=other,
+        token=workflow.edit_token(live_item, workflow.open_revision(live_item)),
+    )
+    client.post(change_url(live_item), {**mine, "title": "Edna's"})
+    revisions = ContentRevision.objects.filter(object_id=live_item.pk)
+    assert {(r.data["title"], r.status) for r in revisions} == {
+        ("Otto's", ContentRevision.Status.WITHDRAWN),
+        ("Edna's", ContentRevision.Status.DRAFT),
+    }
+
+
+def test_re_verifying_a_seed_item_leaves_it_to_the_seed_loader(seeded, editor, settings):
+    from careers.services.seeds import seeds_load
+
+    criterion = Criterion.objects.get(key="manager_known")
+    workflow.item_mark_verified(item=criterion, user=editor, on=datetime.date(2027, 3, 1))
+    report = seeds_load(directory=settings.BASE_DIR / "seeds")
+    assert ("criteria.yaml", "manager_known") not in report.kept
+
+
+def test_editors_cannot_change_tags_and_reviewers_can(client, editor, reviewer, db):
+    client.force_login(editor)
+    assert client.get("/admin/careers/tag/add/").status_code == 403
+    assert client.get("/admin/careers/tag/").status_code == 200
+    client.force_login(reviewer)
+    assert client.get("/admin/careers/tag/add/").status_code == 200
+
+
+def test_a_published_change_is_recorded_once_with_its_links_and_children(seeded, editor, reviewer):
+    from careers.models import LearningTrack
+
+    item = AdviceItem.objects.exclude(paths=None).first()
+    data = workflow.item_snapshot(item)
+    data["paths"] = ["startup"]
+    workflow.revision_save(item=item, data=data, user=editor)
+    workflow.item_submit(item=item, user=editor)
+    workflow.item_publish(item=item, user=reviewer)
+    record = item.history.first()
+    assert record.version == item.version
+    assert workflow.record_snapshot(record)["paths"] == ["startup"]
+
+    track = LearningTrack.objects.get()
+    data = workflow.item_snapshot(track)
+    data["courses"][0]["title"] = "Renamed course"
+    workflow.revision_save(item=track, data=data, user=editor)
+    workflow.item_submit(item=track, user=editor)
+    workflow.item_publish(item=track, user=reviewer)
+    assert workflow.record_snapshot(track.history.first())["courses"][0]["title"] == (
+        "Renamed course"
+    )
