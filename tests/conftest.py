@@ -1,3 +1,5 @@
+import copy
+import os
 import uuid
 
 import pytest
@@ -20,10 +22,37 @@ def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _seed_rows(django_db_setup, django_db_blocker):
+    """Every row ``load_seeds`` writes into an empty knowledge base (items, links, a track's
+    rows and their history), read once per test session in a transaction rolled back."""
+    from django.apps import apps
+    from django.db import transaction
+
+    models = apps.get_app_config("careers").get_models(include_auto_created=True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seeds", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        rows = [(model, list(model._base_manager.all())) for model in models]
+        transaction.set_rollback(True)
+    return [(model, objects) for model, objects in rows if objects]
+
+
 @pytest.fixture
-def seeded(db):
-    """The knowledge base as `make run` loads it from seeds/."""
-    call_command("load_seeds", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def seeded(db, _seed_rows):
+    """The knowledge base as `make run` loads it from seeds/: the rows ``load_seeds`` wrote
+    once this session, inserted again (a few bulk inserts instead of a thousand queries)."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    # In one transaction, so links may go in before the rows they link (the database checks
+    # the deferred foreign keys at the end), also in tests that run without a test transaction.
+    with transaction.atomic():
+        for model, objects in _seed_rows:
+            model._base_manager.bulk_create([copy.copy(obj) for obj in objects])
+    statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in _seed_rows])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 @pytest.fixture
