@@ -1,3 +1,5 @@
+import functools
+
 import markdown as markdown_lib
 import nh3
 from django import template
@@ -13,7 +15,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+@functools.lru_cache(maxsize=512)
 def markdown_to_safe_html(text: str) -> str:
+    """Advice text as sanitised HTML. Cached: the same few hundred texts are rendered on
+    every page and in every weekly email (a pure function of the text)."""
     html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         html,
