@@ -208,7 +208,7 @@ class PreviewMixin:
         try:
             preview = content_preview(item=obj, revision=revision, request=request)
         except SeedError as failure:
-            error = str(failure).split(": ", 1)[-1]
+            error = failure.detail
         email = preview.email if preview is not None else None
         info = self.opts.app_label, self.opts.model_name
         context = {

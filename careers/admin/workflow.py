@@ -306,7 +306,7 @@ class WorkflowMixin:
                 seed_item_apply(obj, revision.data, status=obj.status, version=obj.version)
             except SeedError as error:
                 transaction.set_rollback(True)
-                problem = str(error).split(": ", 1)[-1]
+                problem = error.detail
             else:
                 response = super().changeform_view(request, object_id, form_url, extra_context)
                 if hasattr(response, "render"):

@@ -460,11 +460,6 @@ def content_parse(*, model: type[models.Model], fmt: str, data: bytes) -> list[d
 # -- Preview and apply --------------------------------------------------------------------------
 
 
-def _error_text(error: SeedError) -> str:
-    # The loader names the seed file first; an uploaded file is not one of them.
-    return str(error).split(": ", 1)[-1]
-
-
 def _import_plan(spec: SeedSpec, rows: list[dict[str, Any]], *, lock: bool) -> ImportPreview:
     model = spec.model
     queryset = model._default_manager.all()
@@ -546,7 +541,7 @@ def _import_row(
     try:
         planned = loader.plan(raw, index, stored, position=position)
     except SeedError as error:
-        row.errors.append(_error_text(error))
+        row.errors.append(error.detail)
         return row
     desired = seed_item_serialize(
         spec, planned.instance, many_keys=planned.many_keys, children=planned.children

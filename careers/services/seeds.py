@@ -54,7 +54,12 @@ WEEKDAY_NAMES = {number: name.lower() for number, name in WEEKDAYS}
 
 
 class SeedError(Exception):
-    """Bad seed data; the message names the file and the item."""
+    """Bad seed data; the message names the file and the item. ``detail`` leaves the file
+    out, for data that did not come from a seed file (a pending change, an upload)."""
+
+    def __init__(self, message: str, *, detail: str | None = None):
+        super().__init__(message)
+        self.detail = message if detail is None else detail
 
 
 def _days_to_db(value: Any) -> Any:
@@ -384,7 +389,9 @@ class _SectionLoader:
 
     def fail(self, key: str | None, message: str) -> SeedError:
         where = f"{self.spec.section} item '{key}'" if key else self.spec.section
-        return SeedError(f"seeds/{self.spec.file}: {where}: {message}")
+        return SeedError(
+            f"seeds/{self.spec.file}: {where}: {message}", detail=f"{where}: {message}"
+        )
 
     def plan(
         self,

@@ -186,9 +186,11 @@ def review_state(item: models.Model, revision: ContentRevision | None = None) ->
 def edit_token(item: models.Model, revision: ContentRevision | None) -> str:
     """What an editor's form was built from: the live version and the pending change as
     it was. Saving with a stale token never overwrites anybody's work."""
-    if revision is None:
-        return f"{item.version}:"
-    return f"{item.version}:{revision.pk}:{revision.updated_at.isoformat()}"
+    return f"{item.version}:{_revision_stamp(revision)}"
+
+
+def _revision_stamp(revision: ContentRevision | None) -> str:
+    return "" if revision is None else f"{revision.pk}:{revision.updated_at.isoformat()}"
 
 
 def revision_save(
@@ -215,10 +217,7 @@ def revision_save(
             seen_version, _, seen_revision = token.partition(":")
             if seen_version.isdigit():
                 base_version = min(int(seen_version), live.version)
-            if (
-                revision is not None
-                and seen_revision != edit_token(live, revision).split(":", 1)[1]
-            ):
+            if revision is not None and seen_revision != _revision_stamp(revision):
                 _close(revision, ContentRevision.Status.WITHDRAWN, user)
                 revision = None
         elif revision is not None:
@@ -318,7 +317,7 @@ def item_publish(*, item: models.Model, user, seen: str | None = None) -> str:
             try:
                 seed_item_apply(live, revision.data, status=Status.PUBLISHED, version=version)
             except SeedError as error:
-                raise WorkflowError(str(error).split(": ", 1)[-1]) from None
+                raise WorkflowError(error.detail) from None
             revision.published_version = version
             revision.save(update_fields=["published_version", "updated_at"])
             _close(revision, ContentRevision.Status.PUBLISHED, user)
@@ -391,7 +390,7 @@ def item_revert(*, item: models.Model, record: Any, user) -> str:
         try:
             seed_item_apply(live, data, status=live.status, version=live.version)
         except SeedError as error:
-            raise WorkflowError(str(error).split(": ", 1)[-1]) from None
+            raise WorkflowError(error.detail) from None
         item.refresh_from_db()
         return "reverted"
 
