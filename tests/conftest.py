@@ -65,13 +65,8 @@ def charlie(db):
     return UserFactory(username="charlie")
 
 
-def _in_group(username: str, group: str | None, *, staff: bool = True):
-    from django.contrib.auth.models import Group
-
-    user = UserFactory(username=username, is_staff=staff)
-    if group is not None:
-        user.groups.add(Group.objects.get(name=group))
-    return user
+def _in_group(username: str, group: str | None):
+    return UserFactory(username=username, is_staff=True, roles=[group] if group else [])
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from careers.models import (
     AdviceItem,
@@ -27,6 +28,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     password = factory.django.Password(PASSWORD)
     profile = factory.RelatedFactory("tests.factories.ProfileFactory", factory_related_name="user")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """``roles=["Editor"]``: the groups (created by migrate) the user belongs to."""
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,6 @@ Each person uses a browser context of their own (their own cookies), as on separ
 """
 
 import pytest
-from django.contrib.auth.models import Group
 
 from careers.models import AdviceItem, Status
 from tests.browser.conftest import csp_violations
@@ -18,9 +17,7 @@ BODY = "Before you accept, find out **which people** you would work beside every
 
 
 def staff(username: str, group: str):
-    user = UserFactory(username=username, is_staff=True, password=PASSWORD)
-    user.groups.add(Group.objects.get(name=group))
-    return user
+    return UserFactory(username=username, is_staff=True, password=PASSWORD, roles=[group])
 
 
 def log_in_to_admin(browser, live_server, username: str):

@@ -18,9 +18,7 @@ MODEL_ADMINS = sorted(
 
 
 def an_editor():
-    user = UserFactory(username="ed", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
-    return user
+    return UserFactory(username="ed", is_staff=True, roles=["Editor"])
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from careers.models import AdviceItem, ContentRevision, Criterion, Status
@@ -26,9 +25,7 @@ from tests.factories import (
 
 
 def staff(username: str, role: str):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    return UserFactory(username=username, is_staff=True, roles=[role])
 
 
 @pytest.fixture

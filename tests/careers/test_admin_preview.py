@@ -2,7 +2,6 @@ import re
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from careers.models import (
@@ -28,9 +27,7 @@ from tests.factories import (
 @pytest.fixture
 def erin(db):
     """An editor: staff, in the Editor group the migrations create."""
-    user = UserFactory(username="erin", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITOR))
-    return user
+    return UserFactory(username="erin", is_staff=True, roles=[EDITOR])
 
 
 @pytest.fixture

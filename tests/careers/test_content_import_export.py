@@ -7,7 +7,7 @@ import pytest
 import time_machine
 import yaml
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -42,10 +42,7 @@ FORMATS = ["yaml", "csv", "json"]
 
 
 def _user(username: str, group: str | None):
-    user = UserFactory(username=username, is_staff=True)
-    if group is not None:
-        user.groups.add(Group.objects.get(name=group))
-    return user
+    return UserFactory(username=username, is_staff=True, roles=[group] if group else [])
 
 
 @pytest.fixture

@@ -2,25 +2,16 @@
 used, so it still explains itself after a reviewer publishes new wording."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from careers.models import ComparisonResult, Criterion, RedFlagRule
 from careers.selectors.comparisons import result_content_as_used
 from careers.services.comparisons import answers_upsert, comparison_result_store
-from careers.services.roles import REVIEWER
 from careers.services.workflow import item_publish, item_snapshot, item_submit, revision_save
-from tests.factories import ComparisonFactory, OptionFactory, UserFactory
+from tests.factories import ComparisonFactory, OptionFactory
 
 NEW_QUESTION = "Have you been told who your manager would be?"
-
-
-@pytest.fixture
-def reviewer(db):
-    user = UserFactory(username="rita", is_staff=True)
-    user.groups.add(Group.objects.get(name=REVIEWER))
-    return user
 
 
 @pytest.fixture

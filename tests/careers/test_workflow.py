@@ -569,8 +569,7 @@ def test_a_form_opened_before_another_change_was_published_cannot_undo_it(
 
 
 def test_two_editors_saving_the_same_pending_change_keep_both(client, editor, live_item):
-    other = UserFactory(username="otto", is_staff=True)
-    other.groups.add(Group.objects.get(name="Editor"))
+    other = UserFactory(username="otto", is_staff=True, roles=["Editor"])
     data = workflow.item_snapshot(live_item)
     workflow.revision_save(item=live_item, data={**data, "title": "Draft"}, user=editor)
     client.force_login(editor)
