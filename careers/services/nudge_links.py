@@ -50,18 +50,23 @@ def nudge_action_token(*, plan_id: int, week: date, action: str, papers: int | N
     return signing.TimestampSigner(salt=ACTION_SALT).sign_object(payload, compress=True)
 
 
-def nudge_action_read(token: str) -> NudgeAction:
+def _unsign_expiring(token: str, *, salt: str, expired: str) -> dict:
+    """The payload of a signed link that expires after ``ACTION_MAX_AGE``."""
     try:
-        payload = signing.TimestampSigner(salt=ACTION_SALT).unsign_object(
-            token, max_age=ACTION_MAX_AGE
-        )
+        return signing.TimestampSigner(salt=salt).unsign_object(token, max_age=ACTION_MAX_AGE)
     except signing.SignatureExpired:
-        raise NudgeLinkError(
-            "This link has expired: links in nudge emails work for 14 days. "
-            "Log this week from your plan page instead."
-        ) from None
+        raise NudgeLinkError(expired) from None
     except signing.BadSignature:
         raise NudgeLinkError("This link is not valid. It may have been changed or cut.") from None
+
+
+def nudge_action_read(token: str) -> NudgeAction:
+    payload = _unsign_expiring(
+        token,
+        salt=ACTION_SALT,
+        expired="This link has expired: links in nudge emails work for 14 days. "
+        "Log this week from your plan page instead.",
+    )
     if payload.get("a") not in ACTIONS:
         raise NudgeLinkError("This link is not valid.")
     return NudgeAction(
@@ -78,16 +83,11 @@ def helpful_token(*, user_id: int, item_id: int, helpful: bool) -> str:
 
 
 def helpful_read(token: str) -> HelpfulVote:
-    try:
-        payload = signing.TimestampSigner(salt=HELPFUL_SALT).unsign_object(
-            token, max_age=ACTION_MAX_AGE
-        )
-    except signing.SignatureExpired:
-        raise NudgeLinkError(
-            "This link has expired: links in nudge emails work for 14 days."
-        ) from None
-    except signing.BadSignature:
-        raise NudgeLinkError("This link is not valid. It may have been changed or cut.") from None
+    payload = _unsign_expiring(
+        token,
+        salt=HELPFUL_SALT,
+        expired="This link has expired: links in nudge emails work for 14 days.",
+    )
     if payload.get("h") not in (0, 1):
         raise NudgeLinkError("This link is not valid.")
     return HelpfulVote(user_id=payload["u"], item_id=payload["i"], helpful=bool(payload["h"]))
