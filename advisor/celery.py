@@ -17,17 +17,17 @@ app.conf.beat_schedule = {
     # A plan is due when its next send time has passed; 15 minutes is the longest a nudge
     # waits behind its chosen hour.
     "nudges-dispatch": {
-        "task": "careers.tasks.nudges_dispatch",
+        "task": "careers.plans.tasks.nudges_dispatch",
         "schedule": crontab(minute=f"*/{settings.NUDGE_DISPATCH_MINUTES}"),
         "options": {"expires": settings.NUDGE_DISPATCH_MINUTES * 60 - 30},
     },
     "nudges-report-stuck": {
-        "task": "careers.tasks.nudges_report_stuck",
+        "task": "careers.plans.tasks.nudges_report_stuck",
         "schedule": crontab(minute="7,37"),
         "options": {"expires": 25 * 60},
     },
     "health-ping": {
-        "task": "careers.tasks.health_ping",
+        "task": "careers.core.tasks.health_ping",
         "schedule": 300.0,
         "options": {"expires": 240},
     },

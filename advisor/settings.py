@@ -47,7 +47,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "simple_history",
-    "careers",
+    # One app per capability; comparisons and plans use content and accounts, never the
+    # reverse, and all of them use core.
+    "careers.core",
+    "careers.accounts",
+    "careers.content",
+    "careers.comparisons",
+    "careers.plans",
 ]
 
 MIDDLEWARE = [
@@ -61,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "careers.middleware.UserTimezoneMiddleware",
+    "careers.accounts.middleware.UserTimezoneMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -81,7 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "careers.context_processors.site",
+                "careers.core.context_processors.site",
             ],
         },
     },
@@ -211,7 +217,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "content:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -300,7 +306,7 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Services raise Django's ValidationError; the API answers it as a 400 like DRF's own.
-    "EXCEPTION_HANDLER": "careers.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "careers.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Career Advisor API",

@@ -1,41 +1,57 @@
+"""Every URL of the service: each app's pages under its own namespace, one REST API under
+``api/`` built from each app's routes, Django's auth views and the admin."""
+
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
-from careers.admin.dashboard import editorial_dashboard
-from careers.converters import TokenConverter
-from careers.views import advice, pages
+from advisor import views
+from careers.accounts import urls as accounts_urls
+from careers.accounts import views as accounts_views
+from careers.comparisons import urls as comparisons_urls
+from careers.content import urls as content_urls
+from careers.core import views as core_views
+from careers.plans import urls as plans_urls
 
-register_converter(TokenConverter, "token")
+APPS = (content_urls, comparisons_urls, plans_urls, accounts_urls)
+
+# One router for the whole API, so /api/ lists every app's collections.
+router = DefaultRouter(trailing_slash=True)
+for app_urls in APPS:
+    for prefix, viewset, basename in app_urls.api_routes:
+        router.register(prefix, viewset, basename=basename)
+
+api_urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves Swagger UI's start-up script as a file, so the page runs no
+    # inline script. Swagger UI's React components do set inline styles, so this page alone
+    # allows them; scripts stay restricted to the app's own files.
+    path(
+        "docs/",
+        csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+        ),
+        name="docs",
+    ),
+    *(pattern for app_urls in APPS for pattern in app_urls.api_urlpatterns),
+    path("", include(router.urls)),
+]
 
 urlpatterns = [
-    path("", pages.home, name="home"),
-    path("advice/", pages.advice_list, name="advice_list"),
-    path("advice/<slug:slug>/helpful/", advice.advice_helpful, name="advice-helpful"),
-    path("paths/<slug:slug>/", pages.path_detail, name="path_detail"),
-    path("dashboard/", pages.dashboard, name="dashboard"),
-    path("comparisons/", include("careers.urls_comparisons")),
-    path("plans/", include("careers.urls_plans")),
-    path("nudges/", include("careers.urls_nudges")),
-    path("accounts/signup/", pages.signup, name="signup"),
-    path("accounts/profile/", pages.profile, name="profile"),
-    path(
-        "accounts/password_reset/",
-        # Links in emails use SITE_URL, not whatever Host header the request carried.
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            extra_email_context={"site_url": settings.SITE_URL, "site_title": settings.SITE_NAME},
-        ),
-        name="password_reset",
-    ),
+    path("", include(content_urls)),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("comparisons/", include(comparisons_urls)),
+    path("", include(plans_urls)),
+    path("accounts/", include(accounts_urls)),
+    # Django's auth views keep their own names (login, logout, password_reset_done...).
+    path("accounts/password_reset/", accounts_views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("healthz", pages.healthz, name="healthz"),
-    path("api/", include("careers.api.urls")),
-    path(
-        "admin/review/",
-        admin.site.admin_view(editorial_dashboard),
-        name="editorial-dashboard",
-    ),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", include((api_urlpatterns, "api"))),
+    re_path(r"^admin/careers/(?P<model_name>[a-z]+)/(?P<rest>.*)$", views.admin_moved),
     path("admin/", admin.site.urls),
 ]

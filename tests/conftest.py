@@ -29,7 +29,7 @@ def _seed_rows(django_db_setup, django_db_blocker):
     from django.apps import apps
     from django.db import transaction
 
-    models = apps.get_app_config("careers").get_models(include_auto_created=True)
+    models = apps.get_app_config("content").get_models(include_auto_created=True)
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_seeds", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
         rows = [(model, list(model._base_manager.all())) for model in models]

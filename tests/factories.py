@@ -2,18 +2,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from careers.models import (
-    AdviceItem,
-    Answer,
-    CareerPath,
-    Comparison,
-    Criterion,
-    Option,
-    Profile,
-    RedFlagRule,
-    Status,
-    Tag,
-)
+from careers.accounts.models import Profile
+from careers.comparisons.models import Answer, Comparison, Option
+from careers.content.models import AdviceItem, CareerPath, Criterion, RedFlagRule, Status, Tag
 
 PASSWORD = "correct-horse-battery-staple"
 

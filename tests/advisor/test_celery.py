@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from advisor.celery import app
-from careers.tasks import health_ping
+from careers.core.tasks import health_ping
 from tests.processes import ROOT, child_env
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -20,14 +20,14 @@ def test_the_app_serialises_json_only():
 
 def test_the_beat_schedule_is_in_code():
     entries = app.conf.beat_schedule
-    assert entries["health-ping"]["task"] == "careers.tasks.health_ping"
-    assert "careers.tasks.health_ping" in app.tasks
+    assert entries["health-ping"]["task"] == "careers.core.tasks.health_ping"
+    assert "careers.core.tasks.health_ping" in app.tasks
     dispatch = entries["nudges-dispatch"]
-    assert dispatch["task"] == "careers.tasks.nudges_dispatch"
+    assert dispatch["task"] == "careers.plans.tasks.nudges_dispatch"
     # Every 15 minutes, on the quarter hours.
     assert dispatch["schedule"].minute == {0, 15, 30, 45}
     assert dispatch["schedule"].hour == set(range(24))
-    assert entries["nudges-report-stuck"]["task"] == "careers.tasks.nudges_report_stuck"
+    assert entries["nudges-report-stuck"]["task"] == "careers.plans.tasks.nudges_report_stuck"
     for entry in entries.values():
         assert entry["task"] in app.tasks
 
@@ -67,5 +67,5 @@ def test_a_real_worker_runs_a_task_through_redis(tmp_path):
     finally:
         worker.send_signal(signal.SIGTERM)
         output, _ = worker.communicate(timeout=30)
-    assert "careers.tasks.health_ping" in output
+    assert "careers.core.tasks.health_ping" in output
     assert "succeeded" in output

@@ -95,7 +95,9 @@ def create_plans(count: int) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
-    from careers.models import LearningPlan, LearningTrack, Profile
+    from careers.accounts.models import Profile
+    from careers.content.models import LearningTrack
+    from careers.plans.models import LearningPlan
 
     track = LearningTrack.objects.get()
     password = make_password("benchmark-password")
@@ -172,9 +174,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from advisor.celery import app
-    from careers.models import NudgeDelivery
-    from careers.services.nudges import nudges_deliver_many, nudges_dispatch
-    from careers.tasks import enqueue_delivery_chunk
+    from careers.plans.models import NudgeDelivery
+    from careers.plans.nudges import nudges_deliver, nudges_dispatch
+    from careers.plans.tasks import enqueue_delivery_chunk
 
     workers: list[subprocess.Popen] = []
     try:
@@ -231,7 +233,7 @@ def main() -> None:
         ):
             mail.outbox = []
             with CaptureQueriesContext(connection) as captured:
-                nudges_deliver_many(delivery_ids=sample)
+                nudges_deliver(delivery_ids=sample)
             delivery_queries = len(captured)
             rendered = [m.message(policy=email.policy.SMTP).as_bytes() for m in mail.outbox[:1]]
 

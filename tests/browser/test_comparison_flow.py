@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from careers.models import Criterion
+from careers.content.models import Criterion
 from tests.browser.conftest import csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ Each person uses a browser context of their own (their own cookies), as on separ
 
 import pytest
 
-from careers.models import AdviceItem, Status
+from careers.content.models import AdviceItem, Status
 from tests.browser.conftest import csp_violations
 from tests.factories import UserFactory
 
@@ -39,7 +39,7 @@ def test_an_editor_submits_and_a_reviewer_publishes_advice(browser, live_server,
 
     # The editor writes a new item: it starts as a draft nobody else sees.
     context, editor = log_in_to_admin(browser, live_server, "edna")
-    editor.goto("/admin/careers/adviceitem/add/")
+    editor.goto("/admin/content/adviceitem/add/")
     editor.get_by_label("Title").fill(TITLE)
     editor.get_by_label("Body").fill(BODY)
     editor.get_by_label("Interview span").fill("25:31-26:02")

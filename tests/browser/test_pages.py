@@ -29,9 +29,9 @@ def test_the_admin_works_under_the_csp(page, seeded_live, django_user_model):
     page.fill("#id_username", "root")
     page.fill("#id_password", "a-long-passphrase")
     page.click("input[type=submit]")
-    page.goto("/admin/careers/criterion/")
+    page.goto("/admin/content/criterion/")
     assert page.locator("#result_list tbody tr").count() >= 12
-    page.goto("/admin/careers/learningtrack/")
+    page.goto("/admin/content/learningtrack/")
     page.click("#result_list tbody tr a")
     page.wait_for_load_state("networkidle")
     assert page.locator("input[name=study_days][value='5']").is_checked()

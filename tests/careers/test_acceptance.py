@@ -8,7 +8,8 @@ carries the undisclosed-team red flag and says what to ask next.
 import pytest
 from rest_framework.test import APIClient
 
-from careers.models import Criterion, WeightOverride
+from careers.comparisons.models import WeightOverride
+from careers.content.models import Criterion
 
 FAMOUS = {
     "path": "industry-team",

@@ -8,8 +8,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from careers.middleware import UserTimezoneMiddleware
-from careers.models import Profile
+from careers.accounts.middleware import UserTimezoneMiddleware
+from careers.accounts.models import Profile
 from tests.factories import PASSWORD
 
 

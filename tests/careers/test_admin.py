@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from careers.models import AdviceItem, LearningTrack, NudgeDelivery
-from careers.schedule import week_start
-from careers.services.advice_signals import advice_feedback_set, advice_shown
-from careers.services.plans import checkin_upsert, plan_create
-from careers.services.workflow import item_snapshot, revision_save
+from careers.content.feedback import advice_feedback_set, advice_shown
+from careers.content.models import AdviceItem, LearningTrack
+from careers.content.snapshots import item_snapshot
+from careers.content.workflow import revision_save
+from careers.plans.models import NudgeDelivery
+from careers.plans.schedule import week_start
+from careers.plans.services import checkin_upsert, plan_create
 from tests.factories import UserFactory
 
 MODEL_ADMINS = sorted(
@@ -67,10 +69,10 @@ def test_every_change_form_loads(
 
 
 def test_the_admin_refuses_a_span_outside_the_interview(admin_client, seeded):
-    from careers.models import AdviceItem
+    from careers.content.models import AdviceItem
 
     item = AdviceItem.objects.first()
-    url = reverse("admin:careers_adviceitem_change", args=[item.pk])
+    url = reverse("admin:content_adviceitem_change", args=[item.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("paths", "tags")}
     data["paths"] = [p.pk for p in item.paths.all()]
@@ -85,6 +87,6 @@ def test_the_admin_refuses_a_span_outside_the_interview(admin_client, seeded):
 
 def test_normal_users_cannot_reach_the_admin(client, alice):
     client.force_login(alice)
-    response = client.get("/admin/careers/criterion/")
+    response = client.get("/admin/content/criterion/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

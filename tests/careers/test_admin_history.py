@@ -6,15 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from careers.models import AdviceItem, ContentRevision, Criterion, Status
-from careers.services.roles import EDITOR, REVIEWER
-from careers.services.workflow import (
-    item_publish,
-    item_snapshot,
-    item_submit,
-    open_revision,
-    revision_save,
-)
+from careers.content.models import AdviceItem, ContentRevision, Criterion, Status
+from careers.content.roles import EDITOR, REVIEWER
+from careers.content.snapshots import item_snapshot
+from careers.content.workflow import item_publish, item_submit, open_revision, revision_save
 from tests.factories import (
     AdviceItemFactory,
     CareerPathFactory,
@@ -45,11 +40,13 @@ def reviewer_client(client, reviewer):
 
 
 def compare_url(item) -> str:
-    return reverse(f"admin:careers_{item._meta.model_name}_compare", args=[item.pk])
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_compare", args=[item.pk])
 
 
 def revert_url(item, record) -> str:
-    return reverse(f"admin:careers_{item._meta.model_name}_revert", args=[item.pk, record.pk])
+    return reverse(
+        f"admin:{item._meta.app_label}_{item._meta.model_name}_revert", args=[item.pk, record.pk]
+    )
 
 
 def publish_change(item, reviewer, **changes) -> None:
@@ -67,7 +64,7 @@ def latest_record(item, **filters):
 @time_machine.travel(datetime(2026, 3, 2, 9, 30, tzinfo=UTC), tick=False)
 def test_it_records_who_changed_an_item_and_when(reviewer_client, reviewer):
     criterion = CriterionFactory(status=Status.DRAFT, version=0, paths=[CareerPathFactory()])
-    url = reverse("admin:careers_criterion_change", args=[criterion.pk])
+    url = reverse("admin:content_criterion_change", args=[criterion.pk])
     form = reviewer_client.get(url).context["adminform"].form
     data = {
         name: value
@@ -148,7 +145,7 @@ def test_it_diffs_the_live_version_against_the_pending_change(reviewer_client, r
 def test_it_answers_404_for_a_missing_item_or_version(reviewer_client):
     criterion = CriterionFactory()
     other = CriterionFactory()
-    missing = reverse("admin:careers_criterion_compare", args=[criterion.pk + 1000])
+    missing = reverse("admin:content_criterion_compare", args=[criterion.pk + 1000])
 
     assert reviewer_client.get(missing).status_code == 404
     assert reviewer_client.get(compare_url(criterion), {"a": "pending"}).status_code == 404
@@ -161,7 +158,7 @@ def test_the_history_page_links_each_version_to_compare_and_revert(reviewer_clie
     criterion = CriterionFactory()
     record = latest_record(criterion)
 
-    response = reviewer_client.get(reverse("admin:careers_criterion_history", args=[criterion.pk]))
+    response = reviewer_client.get(reverse("admin:content_criterion_history", args=[criterion.pk]))
 
     body = response.content.decode()
     assert f"{compare_url(criterion)}?a={record.pk}&amp;b=live" in body
@@ -182,7 +179,7 @@ def test_a_reviewer_reverting_a_published_item_gets_a_change_in_review(reviewer_
     response = reviewer_client.post(revert_url(item, first), follow=True)
 
     assert response.redirect_chain[-1][0] == reverse(
-        "admin:careers_adviceitem_change", args=[item.pk]
+        "admin:content_adviceitem_change", args=[item.pk]
     )
     assert "that version is now a change in review" in response.content.decode()
     item.refresh_from_db()

@@ -4,17 +4,11 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from careers.models import (
-    AdviceItem,
-    ContentRevision,
-    LearningPlan,
-    NudgeDelivery,
-    RedFlagRule,
-    Status,
-    Tip,
-)
-from careers.services.roles import EDITOR
-from careers.services.workflow import item_snapshot, revision_save
+from careers.content.models import AdviceItem, ContentRevision, RedFlagRule, Status, Tip
+from careers.content.roles import EDITOR
+from careers.content.snapshots import item_snapshot
+from careers.content.workflow import revision_save
+from careers.plans.models import LearningPlan, NudgeDelivery
 from tests.factories import (
     AdviceItemFactory,
     CareerPathFactory,
@@ -37,7 +31,7 @@ def editor_client(client, erin):
 
 
 def preview_url(item, part: str = "preview") -> str:
-    return reverse(f"admin:careers_{item._meta.model_name}_{part}", args=[item.pk])
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_{part}", args=[item.pk])
 
 
 def pending_change(item, user, **changes):
@@ -73,7 +67,7 @@ def test_it_previews_a_draft_advice_item_as_the_library_will_show_it(editor_clie
     assert "Offers" in card
     assert "Draft" in html
     assert "users see nothing of it until it is published" in html
-    assert reverse("admin:careers_adviceitem_change", args=[item.pk]) in html
+    assert reverse("admin:content_adviceitem_change", args=[item.pk]) in html
     # Not on the site yet, so there is no live page to link to.
     assert "View on site" not in html
     # The nudge email is built around a plan on a learning track, and there is none.
@@ -88,11 +82,11 @@ def test_the_preview_card_is_the_one_the_library_shows(editor_client):
     )
 
     preview = editor_client.get(preview_url(item)).content.decode()
-    library = editor_client.get(reverse("advice_list")).content.decode()
+    library = editor_client.get(reverse("content:advice_list")).content.decode()
 
     assert advice_card(preview, item.slug) == advice_card(library, item.slug)
     assert hidden.name not in advice_card(preview, item.slug)
-    assert f'href="{reverse("advice_list")}#{item.slug}"' in preview
+    assert f'href="{reverse("content:advice_list")}#{item.slug}"' in preview
 
 
 def test_it_previews_the_pending_change_while_the_library_shows_the_live_text(editor_client, erin):
@@ -100,7 +94,7 @@ def test_it_previews_the_pending_change_while_the_library_shows_the_live_text(ed
     pending_change(item, erin, title="Changed title", body="The **changed** advice.")
 
     preview = editor_client.get(preview_url(item)).content.decode()
-    library = editor_client.get(reverse("advice_list")).content.decode()
+    library = editor_client.get(reverse("content:advice_list")).content.decode()
 
     assert "Pending change, not yet live" in preview
     card = advice_card(preview, item.slug)
@@ -179,7 +173,7 @@ def test_it_previews_a_red_flag_on_the_path_page_and_in_a_comparison(editor_clie
     assert "Ask again before you accept." in result_item.group(0)
     assert "Nobody would name the team" not in html.split("Pending change")[1]
     assert "Research lab" in html
-    live_link = reverse("path_detail", args=[path.slug]) + "#red-flags"
+    live_link = reverse("content:path_detail", args=[path.slug]) + "#red-flags"
     assert live_link in html
     # Red flags are not sent by email.
     assert "nudge email" not in html
@@ -271,7 +265,7 @@ def test_a_pending_change_that_no_longer_applies_is_reported(editor_client, erin
 
 
 def test_a_missing_item_is_404(editor_client):
-    url = reverse("admin:careers_adviceitem_preview", args=[987654])
+    url = reverse("admin:content_adviceitem_preview", args=[987654])
     assert editor_client.get(url).status_code == 404
 
 
@@ -281,7 +275,7 @@ def test_staff_in_no_group_are_refused(client, db, part):
     client.force_login(UserFactory(username="charlie", is_staff=True))
 
     assert client.get(preview_url(item, part)).status_code == 403
-    missing = reverse(f"admin:careers_adviceitem_{part}", args=[987654])
+    missing = reverse(f"admin:content_adviceitem_{part}", args=[987654])
     assert client.get(missing).status_code == 403
 
 

@@ -22,28 +22,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from careers.emails import nudge_preview
-from careers.models import (
-    AdviceFeedback,
-    AdviceItem,
-    AdviceStats,
-    LearningPlan,
-    NudgeDelivery,
-    Status,
-    Tip,
-    WeeklyCheckin,
-)
-from careers.selectors.comparisons import comparison_advice
-from careers.selectors.plans import advice_for_nudges, advice_of_the_week
-from careers.services import comparisons as comparison_services
-from careers.services import nudges
-from careers.services.advice_signals import (
+from careers.comparisons import sharing
+from careers.comparisons.selectors import comparison_advice
+from careers.content.feedback import (
     advice_feedback_set,
     advice_shown,
     advice_votes,
     advice_with_signals,
 )
-from careers.services.nudge_links import helpful_token
+from careers.content.models import AdviceFeedback, AdviceItem, AdviceStats, Status, Tip
+from careers.plans import nudges
+from careers.plans.emails import nudge_preview
+from careers.plans.links import helpful_token
+from careers.plans.models import LearningPlan, NudgeDelivery, WeeklyCheckin
+from careers.plans.selectors import advice_for_nudges, advice_of_the_week
 from tests.careers.test_nudges import FIRST_SLOT, make_plan
 from tests.factories import (
     AdviceItemFactory,
@@ -75,7 +67,7 @@ def login(user) -> Client:
 
 
 def helpful_url(item: AdviceItem) -> str:
-    return reverse("advice-helpful", args=[item.slug])
+    return reverse("content:advice_helpful", args=[item.slug])
 
 
 class _Forms(HTMLParser):
@@ -369,7 +361,9 @@ def test_the_results_page_shows_advice_for_its_paths_first_and_counts_it(decisio
     comparison, items = decision
     client = login(alice)
 
-    html = client.get(reverse("comparison_results", args=[comparison.pk])).content.decode()
+    html = client.get(
+        reverse("comparisons:comparison_results", args=[comparison.pk])
+    ).content.decode()
 
     section = html[html.index("Advice for this decision") :]
     shown = ["Choose the advisor", "Meet the founders", "People over logo", "Ask early"]
@@ -383,7 +377,7 @@ def test_the_results_page_shows_advice_for_its_paths_first_and_counts_it(decisio
     for key in ("general-3", "lab", "draft"):
         assert stats(items[key]) == (0, 0)
 
-    client.get(reverse("comparison_results", args=[comparison.pk]))
+    client.get(reverse("comparisons:comparison_results", args=[comparison.pk]))
 
     assert stats(items["phd"]) == (2, 0)
     assert stats(items["general-3"]) == (0, 0)
@@ -393,7 +387,11 @@ def test_alices_answer_shows_on_the_results_page(decision, alice):
     comparison, items = decision
     advice_feedback_set(user=alice, item=items["startup"], helpful=True)
 
-    html = login(alice).get(reverse("comparison_results", args=[comparison.pk])).content.decode()
+    html = (
+        login(alice)
+        .get(reverse("comparisons:comparison_results", args=[comparison.pk]))
+        .content.decode()
+    )
 
     assert "You answered yes" in html
 
@@ -401,7 +399,11 @@ def test_alices_answer_shows_on_the_results_page(decision, alice):
 def test_a_comparison_without_options_shows_and_counts_no_advice(alice, decision):
     empty = ComparisonFactory(owner=alice)
 
-    html = login(alice).get(reverse("comparison_results", args=[empty.pk])).content.decode()
+    html = (
+        login(alice)
+        .get(reverse("comparisons:comparison_results", args=[empty.pk]))
+        .content.decode()
+    )
 
     assert "Advice for this decision" not in html
     assert not AdviceStats.objects.exists()
@@ -409,9 +411,9 @@ def test_a_comparison_without_options_shows_and_counts_no_advice(alice, decision
 
 def test_shared_page_visitors_see_the_advice_but_no_buttons(decision, alice, client):
     comparison, items = decision
-    comparison_services.share_enable(comparison=comparison)
+    sharing.share_enable(comparison=comparison)
 
-    url = reverse("comparison_shared", args=[comparison.share_token])
+    url = reverse("comparisons:comparison_shared", args=[comparison.share_token])
     html = client.get(url).content.decode()
 
     assert "Choose the advisor" in html
@@ -499,9 +501,9 @@ def test_a_chunk_counts_its_emails_in_one_update(seeded, settings):
     [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
 
     with CaptureQueriesContext(connection) as queries:
-        assert nudges.nudges_deliver_many(delivery_ids=chunk) == ({"sent": 5}, [])
+        assert nudges.nudges_deliver(delivery_ids=chunk) == ({"sent": 5}, [])
 
-    updates = [q["sql"] for q in queries if "careers_advicestats" in q["sql"]]
+    updates = [q["sql"] for q in queries if "content_advicestats" in q["sql"]]
     assert len(updates) == 2  # the insert of missing rows, one increment by 5
     assert stats(advice_for_nudges()[0]) == (0, 5)
 
@@ -577,7 +579,7 @@ def test_an_email_link_to_advice_since_archived_is_not_found(plan, sent_message)
 def row_counts() -> dict[str, int]:
     history = [
         m
-        for m in apps.get_app_config("careers").get_models()
+        for m in apps.get_app_config("content").get_models()
         if m.__name__.startswith("Historical")
     ]
     models = [LearningPlan, NudgeDelivery, WeeklyCheckin, AdviceStats, AdviceFeedback, *history]

@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from careers.models import AdviceItem, Criterion, RedFlagRule
+from careers.content.models import AdviceItem, Criterion, RedFlagRule
 from tests.factories import (
     AdviceItemFactory,
     CareerPathFactory,

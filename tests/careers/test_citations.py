@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from careers.citations import span_seconds, validate_interview_span
+from careers.content.citations import span_seconds, validate_interview_span
 from tests.factories import AdviceItemFactory
 
 

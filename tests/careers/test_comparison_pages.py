@@ -16,17 +16,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
+from rest_framework.test import APIClient
 
-from careers.models import (
-    Answer,
-    CareerPath,
-    Comparison,
-    ComparisonResult,
-    Criterion,
-    Option,
-    WeightOverride,
-)
-from careers.services import comparisons as services
+from careers.comparisons import services, sharing
+from careers.comparisons.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
+from careers.content.models import CareerPath, Criterion
 from tests.factories import (
     CareerPathFactory,
     ComparisonFactory,
@@ -163,7 +157,7 @@ def url_for(name: str, comparison: Comparison, option: Option | None = None) -> 
     kwargs = {"comparison_id": comparison.pk}
     if option is not None:
         kwargs["option_id"] = option.pk
-    return reverse(name, kwargs=kwargs)
+    return reverse(f"comparisons:{name}", kwargs=kwargs)
 
 
 @pytest.mark.parametrize(("name", "names_option", "get_only", "body", "method"), CHARLIE_CASES)
@@ -225,7 +219,7 @@ def test_it_sends_anonymous_visitors_to_the_login_page(
     comparison, option = alices
     before = snapshot(alice)
     if name in ("comparison_list", "comparison_create"):
-        url = reverse(name)
+        url = reverse(f"comparisons:{name}")
     else:
         url = url_for(name, comparison, option if names_option else None)
 
@@ -241,7 +235,7 @@ def test_it_sends_anonymous_visitors_to_the_login_page(
 def test_it_lists_alices_comparisons_on_her_dashboard_and_not_charlies(alices, alice, charlie):
     ComparisonFactory(owner=charlie, title="Charlie's secret offers")
 
-    for url in (reverse("dashboard"), reverse("comparison_list")):
+    for url in (reverse("dashboard"), reverse("comparisons:comparison_list")):
         alice_page = page(login(alice).get(url))
         assert "Alice&#x27;s spring offers" in alice_page
         assert "Charlie&#x27;s secret offers" not in alice_page
@@ -316,10 +310,14 @@ OFFERS = [
 def test_it_takes_alice_from_a_new_comparison_to_its_results(seeded, alice):
     client = login(alice)
 
-    response = client.post(reverse("comparison_create"), {"title": "Where next", "notes": "n"})
+    response = client.post(
+        reverse("comparisons:comparison_create"), {"title": "Where next", "notes": "n"}
+    )
     comparison = Comparison.objects.get(owner=alice)
     assert response.status_code == 302
-    assert response.url == reverse("option_create", kwargs={"comparison_id": comparison.pk})
+    assert response.url == reverse(
+        "comparisons:option_create", kwargs={"comparison_id": comparison.pk}
+    )
 
     added = {}
     for slug, fields in OFFERS:
@@ -453,7 +451,7 @@ def test_it_lets_alice_edit_and_remove_options_and_her_comparison(seeded, alice)
     assert Comparison.objects.filter(pk=comparison.pk).exists()  # a GET only asks
     response = client.post(url_for("comparison_delete", comparison))
     assert response.status_code == 302
-    assert response.url == reverse("comparison_list")
+    assert response.url == reverse("comparisons:comparison_list")
     assert not Comparison.objects.filter(pk=comparison.pk).exists()
 
 
@@ -543,7 +541,9 @@ def test_it_refuses_megabyte_long_notes_and_keeps_the_rest(seeded, alice):
     megabyte = "x" * 1_000_000
     client = login(alice)
 
-    html = page(client.post(reverse("comparison_create"), {"title": "Kept", "notes": megabyte}))
+    html = page(
+        client.post(reverse("comparisons:comparison_create"), {"title": "Kept", "notes": megabyte})
+    )
 
     assert "at most 5000 characters" in between(html, 'id="id_notes_error"', "</div>")
     assert 'value="Kept"' in html
@@ -604,9 +604,9 @@ def test_it_shows_typed_html_as_text_on_the_results_page(hostile, alice):
 
 def test_it_shows_typed_html_as_text_on_the_shared_page(hostile, alice, client):
     comparison, *_ = hostile
-    services.share_enable(comparison=comparison, include_private=True)
+    sharing.share_enable(comparison=comparison, include_private=True)
 
-    html = page(client.get(reverse("comparison_shared", args=[comparison.share_token])))
+    html = page(client.get(reverse("comparisons:comparison_shared", args=[comparison.share_token])))
 
     assert_shown_as_text(html)
 
@@ -621,7 +621,7 @@ def test_it_exports_typed_html_verbatim_and_defuses_formulas_in_csv(hostile, ali
     )
 
     assert data["comparison"]["title"] == TITLE
-    options = {option["id"]: option for option in data["options"]}
+    options = {option["id"]: option for option in data["comparison"]["options"]}
     assert options[html_option.pk]["organisation"] == ORGANISATION
     assert options[html_option.pk]["notes"] == OPTION_NOTES
     notes = {a["criterion"]: a["note"] for a in options[html_option.pk]["answers"]}
@@ -702,17 +702,21 @@ def test_it_exports_every_option_and_its_result_as_json(scored, alice):
         f'attachment; filename="comparison-{comparison.pk}.json"'
     )
     data = json.loads(response.content)
+    api = APIClient()
+    api.force_authenticate(alice)
+    # The comparison and its result exactly as the API shows them.
+    assert data["comparison"] == api.get(f"/api/comparisons/{comparison.pk}/").json()
+    assert data["result"] == api.get(f"/api/comparisons/{comparison.pk}/result/").json()
     assert data["result"]["ranking"] == [startup.pk, big.pk]
-    options = {option["id"]: option for option in data["options"]}
+    options = {option["id"]: option for option in data["comparison"]["options"]}
     assert set(options) == {big.pk, startup.pk}
-    big_result = options[big.pk]["result"]
+    assert options[big.pk]["base_salary"] == "150000.00"
+    results = {option["id"]: option for option in data["result"]["options"]}
+    big_result = results[big.pk]
     assert big_result["score_min"] <= big_result["score"] <= big_result["score_max"]
     assert big_result["people_score"] is not None
     assert "team_undisclosed" in [flag["key"] for flag in big_result["red_flags"]]
-    assert options[startup.pk]["rank"] == 1
-    assert options[big.pk]["compensation"]["first_year_total"] == "200000.00"
-    questions = [q["criterion"] for q in big_result["questions_to_ask"]]
-    assert "manager_known" in questions
+    assert any("manager" in question for question in big_result["questions_to_ask"])
 
 
 # --- Sharing ------------------------------------------------------------------------------
@@ -750,7 +754,7 @@ def private(scored):
 def shared_url(comparison: Comparison) -> str:
     comparison.refresh_from_db()
     assert comparison.share_token
-    return reverse("comparison_shared", args=[comparison.share_token])
+    return reverse("comparisons:comparison_shared", args=[comparison.share_token])
 
 
 def test_it_shares_the_results_without_notes_provenance_or_owner(private, alice, client):

@@ -3,15 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from careers.models import (
-    Answer,
-    Comparison,
-    ComparisonResult,
-    Criterion,
-    Option,
-    WeightOverride,
-)
-from careers.scoring import SCORING_VERSION
+from careers.comparisons.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
+from careers.comparisons.scoring import SCORING_VERSION
+from careers.content.models import Criterion
 from tests.drf import error_messages
 from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
 
@@ -282,7 +276,7 @@ BAD_OPTIONS = [
     ({"organisation": "o" * 121}, "organisation", "120"),
     ({"organisation": ""}, "organisation", "blank"),
     ({"currency": "dollars"}, "currency", "3 characters"),
-    ({"currency": "usd"}, "currency", "pattern"),
+    ({"currency": "usd"}, "currency", "three-letter ISO 4217"),
     ({"path": "astronaut"}, "path", "astronaut"),
     ({"offer_deadline": "tomorrow"}, "offer_deadline", "format"),
 ]

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from careers.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
+from careers.comparisons.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
 from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
 
 COMPARISON = "/api/comparisons/{comparison}/"

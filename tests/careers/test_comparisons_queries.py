@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from careers.models import ComparisonResult, Criterion
+from careers.comparisons.models import ComparisonResult
+from careers.content.models import Criterion
 from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
 
 PATHS = ["industry-team", "research-lab", "phd", "startup", "startup", "industry-team"]

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from careers.admin.imports import ImportExportMixin
-from careers.models import (
+from careers.content import workflow
+from careers.content.admin.imports import ImportExportMixin
+from careers.content.models import (
     AdviceItem,
     CareerPath,
     ContentRevision,
@@ -21,8 +22,10 @@ from careers.models import (
     Status,
     Tag,
 )
-from careers.services import workflow
-from careers.services.content_io import (
+from careers.content.roles import EDITOR, REVIEWER
+from careers.content.seeds import seeds_export
+from careers.content.snapshots import CONTENT_SPECS, spec_for
+from careers.content.transfer import (
     MAX_IMPORT_BYTES,
     ImportFileError,
     ImportRefused,
@@ -32,12 +35,10 @@ from careers.services.content_io import (
     content_import_preview,
     content_parse,
 )
-from careers.services.roles import EDITOR, REVIEWER
-from careers.services.seeds import SEED_SPECS, seeds_export, spec_for
 from tests.factories import UserFactory
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-CONTENT_MODELS = [spec.model for spec in SEED_SPECS]
+CONTENT_MODELS = [spec.model for spec in CONTENT_SPECS]
 FORMATS = ["yaml", "csv", "json"]
 
 
@@ -64,7 +65,7 @@ def stan(db):
 
 
 def _url(model, name: str) -> str:
-    return reverse(f"admin:careers_{model._meta.model_name}_{name}")
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}")
 
 
 def _upload(client, model, name: str, content: bytes | str, fmt: str = ""):

@@ -1,6 +1,6 @@
 import pytest
 
-from careers.templatetags.advice_markdown import markdown_to_safe_html
+from careers.content.templatetags.advice_markdown import markdown_to_safe_html
 from tests.factories import AdviceItemFactory, CareerPathFactory, TagFactory
 
 

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
-from careers.models import LearningPlan, LearningTrack, PaperNote, Profile, WeeklyCheckin
-from careers.services import plans as services
+from careers.accounts.models import Profile
+from careers.content.models import LearningTrack
+from careers.plans import services
+from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 THIS_MONDAY = date(2026, 11, 23)
@@ -67,11 +69,11 @@ def plan_data(track: LearningTrack, **overrides) -> dict:
 
 
 def checkin_url(plan: LearningPlan, week: date | str) -> str:
-    return reverse("checkin_edit", args=[plan.pk, str(week)])
+    return reverse("plans:checkin_edit", args=[plan.pk, str(week)])
 
 
 def feed_events(client, token: str) -> list:
-    response = client.get(reverse("plan_calendar_feed", args=[token]))
+    response = client.get(reverse("plans:plan_calendar_feed", args=[token]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     return list(Calendar.from_ical(response.content).walk("VEVENT"))
@@ -81,15 +83,15 @@ def feed_events(client, token: str) -> list:
 
 
 def test_it_sends_a_user_without_plans_to_the_create_page(alice_client, seeded):
-    response = alice_client.get(reverse("plan_list"))
+    response = alice_client.get(reverse("plans:plan_list"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan_create")
+    assert response["Location"] == reverse("plans:plan_create")
 
 
 def test_the_create_form_starts_from_the_track_and_the_profile(alice_client, alice, track):
     alice.profile.timezone = "Pacific/Auckland"
     alice.profile.save()
-    response = alice_client.get(reverse("plan_create"))
+    response = alice_client.get(reverse("plans:plan_create"))
     form = response.context["form"]
     html = response.content.decode()
     assert form["track"].value() == track.pk
@@ -108,17 +110,17 @@ def test_the_create_form_starts_from_the_track_and_the_profile(alice_client, ali
 
 
 def test_it_creates_a_plan_and_shows_this_weeks_focus(alice_client, alice, track):
-    response = alice_client.post(reverse("plan_create"), plan_data(track))
+    response = alice_client.post(reverse("plans:plan_create"), plan_data(track))
     plan = LearningPlan.objects.get(owner=alice)
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan_detail", args=[plan.pk])
+    assert response["Location"] == reverse("plans:plan_detail", args=[plan.pk])
     assert plan.start_date == THIS_MONDAY
     assert plan.study_days == [5, 6]
     assert plan.ml_course_first is False
     # The first slot after now: Saturday 28 November, 09:00 in London (= UTC in winter).
     assert plan.next_nudge_at == datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
-    response = alice_client.get(reverse("plan_detail", args=[plan.pk]))
+    response = alice_client.get(reverse("plans:plan_detail", args=[plan.pk]))
     html = response.content.decode()
     assert "Week 1 of 16" in html
     assert "Neural Networks and Deep Learning</strong>, week 1 of" in html
@@ -128,7 +130,7 @@ def test_it_creates_a_plan_and_shows_this_weeks_focus(alice_client, alice, track
     assert "Not logged yet." in html
     assert "0 of 2 so far, on the way to about 0 a year" in html
     calendar_url = settings.SITE_URL + reverse(
-        "plan_calendar_feed", args=[plan.owner.profile.calendar_token]
+        "plans:plan_calendar_feed", args=[plan.owner.profile.calendar_token]
     )
     assert f'value="{calendar_url}"' in html
     assert "financial aid" in html
@@ -154,12 +156,12 @@ def test_the_prerequisites_check_decides_the_ml_course(
     data.update({f"prerequisite__{key}": "on" for key in ticked})
     if anyway:
         data["ml_course_first_anyway"] = "on"
-    alice_client.post(reverse("plan_create"), data)
+    alice_client.post(reverse("plans:plan_create"), data)
     plan = LearningPlan.objects.get(owner=alice)
     assert plan.ml_course_first is ml_first
 
-    html = alice_client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
-    progress = alice_client.get(reverse("plan_detail", args=[plan.pk])).context["progress"]
+    html = alice_client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    progress = alice_client.get(reverse("plans:plan_detail", args=[plan.pk])).context["progress"]
     if ml_first:
         assert "The machine learning course comes first." in html
         assert progress.focus.is_ml_course
@@ -173,29 +175,29 @@ def test_the_prerequisites_check_decides_the_ml_course(
 def test_editing_a_plan_keeps_its_prerequisites_answer(alice_client, alice, track):
     """The check is not stored: the edit form starts from the plan, so an unchanged save
     keeps the ML course where it was."""
-    alice_client.post(reverse("plan_create"), plan_data(track, prerequisite__python=None))
+    alice_client.post(reverse("plans:plan_create"), plan_data(track, prerequisite__python=None))
     plan = LearningPlan.objects.get(owner=alice)
-    form = alice_client.get(reverse("plan_edit", args=[plan.pk])).context["form"]
+    form = alice_client.get(reverse("plans:plan_edit", args=[plan.pk])).context["form"]
     data = {
         name: field.value()
         for name, field in ((name, form[name]) for name in form.fields)
         if field.value() not in (None, False)
     }
     data = {key: ("on" if value is True else value) for key, value in data.items()}
-    alice_client.post(reverse("plan_edit", args=[plan.pk]), data)
+    alice_client.post(reverse("plans:plan_edit", args=[plan.pk]), data)
     plan.refresh_from_db()
     assert plan.ml_course_first is True
 
 
 def test_editing_the_plan_changes_the_schedule_and_the_next_send_time(alice_client, alice, track):
-    alice_client.post(reverse("plan_create"), plan_data(track))
+    alice_client.post(reverse("plans:plan_create"), plan_data(track))
     plan = LearningPlan.objects.get(owner=alice)
-    before = alice_client.get(reverse("plan_detail", args=[plan.pk])).context
+    before = alice_client.get(reverse("plans:plan_detail", args=[plan.pk])).context
     assert len(before["rows"]) == 16
     assert plan.next_nudge_at == datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
     response = alice_client.post(
-        reverse("plan_edit", args=[plan.pk]),
+        reverse("plans:plan_edit", args=[plan.pk]),
         plan_data(
             track, weeks="32", nudge_weekday="1", nudge_hour="18", timezone="America/New_York"
         ),
@@ -205,7 +207,7 @@ def test_editing_the_plan_changes_the_schedule_and_the_next_send_time(alice_clie
     # Tuesday 1 December, 18:00 in New York (EST, UTC-5).
     assert plan.next_nudge_at == datetime(2026, 12, 1, 23, 0, tzinfo=UTC)
 
-    response = alice_client.get(reverse("plan_detail", args=[plan.pk]))
+    response = alice_client.get(reverse("plans:plan_detail", args=[plan.pk]))
     rows = response.context["rows"]
     html = response.content.decode()
     assert len(rows) == 32
@@ -217,24 +219,24 @@ def test_editing_the_plan_changes_the_schedule_and_the_next_send_time(alice_clie
 
 def test_turning_nudges_off_clears_the_next_send_time(alice_client, plan, track):
     alice_client.post(
-        reverse("plan_edit", args=[plan.pk]),
+        reverse("plans:plan_edit", args=[plan.pk]),
         plan_data(track, start_date="2026-11-02", nudges_enabled=None),
     )
     plan.refresh_from_db()
     assert plan.nudges_enabled is False
     assert plan.next_nudge_at is None
-    html = alice_client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    html = alice_client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     assert "Off: no weekly emails are sent for this plan" in html
 
 
 def test_it_lists_the_users_plans(alice_client, plan):
-    response = alice_client.get(reverse("plan_list"))
+    response = alice_client.get(reverse("plans:plan_list"))
     assert response.status_code == 200
-    assert reverse("plan_detail", args=[plan.pk]) in response.content.decode()
+    assert reverse("plans:plan_detail", args=[plan.pk]) in response.content.decode()
 
 
 def test_it_deletes_a_plan_only_on_post(alice_client, plan):
-    url = reverse("plan_delete", args=[plan.pk])
+    url = reverse("plans:plan_delete", args=[plan.pk])
     token = plan.owner.profile.calendar_token
     assert alice_client.get(url).status_code == 200
     assert LearningPlan.objects.filter(pk=plan.pk).exists()
@@ -247,9 +249,9 @@ def test_it_deletes_a_plan_only_on_post(alice_client, plan):
 
 def test_plan_pages_need_a_login(client, plan):
     for url in (
-        reverse("plan_list"),
-        reverse("plan_create"),
-        reverse("plan_detail", args=[plan.pk]),
+        reverse("plans:plan_list"),
+        reverse("plans:plan_create"),
+        reverse("plans:plan_detail", args=[plan.pk]),
         checkin_url(plan, THIS_MONDAY),
     ):
         response = client.get(url)
@@ -275,7 +277,7 @@ def test_it_logs_this_week_and_back_fills_a_past_week(alice_client, plan):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan_detail", args=[plan.pk])
+    assert response["Location"] == reverse("plans:plan_detail", args=[plan.pk])
     this_week = WeeklyCheckin.objects.get(plan=plan, week_start=THIS_MONDAY)
     assert this_week.study_days_done == 2
     assert this_week.papers_read == 2  # at least the two papers noted
@@ -294,7 +296,7 @@ def test_it_logs_this_week_and_back_fills_a_past_week(alice_client, plan):
     assert response.status_code == 302
     assert WeeklyCheckin.objects.filter(plan=plan).count() == 2
 
-    response = alice_client.get(reverse("plan_detail", args=[plan.pk]))
+    response = alice_client.get(reverse("plans:plan_detail", args=[plan.pk]))
     html = response.content.decode()
     # One missed week in eight does not break the streak.
     assert response.context["progress"].streak == 2
@@ -331,7 +333,7 @@ def test_a_skipped_week_is_shown_as_skipped(alice_client, plan):
         checkin_url(plan, date(2026, 11, 16)),
         {"study_days_done": "0", "papers_read": "0", "project_progress": "0", "skipped": "on"},
     )
-    rows = alice_client.get(reverse("plan_detail", args=[plan.pk])).context["rows"]
+    rows = alice_client.get(reverse("plans:plan_detail", args=[plan.pk])).context["rows"]
     assert rows[2].checkin.skipped is True
 
 
@@ -379,7 +381,7 @@ def test_the_week_follows_the_plans_time_zone(alice_client, plan):
 
 def test_plan_form_errors_keep_what_was_typed(alice_client, alice, track):
     response = alice_client.post(
-        reverse("plan_create"),
+        reverse("plans:plan_create"),
         plan_data(
             track,
             weeks="2",
@@ -430,7 +432,7 @@ def test_checkin_form_errors_keep_what_was_typed(alice_client, plan):
 def test_the_calendar_feed_has_one_event_per_study_day_and_follows_edits(
     alice_client, alice, track
 ):
-    alice_client.post(reverse("plan_create"), plan_data(track))
+    alice_client.post(reverse("plans:plan_create"), plan_data(track))
     plan = LearningPlan.objects.get(owner=alice)
     events = feed_events(alice_client, plan.owner.profile.calendar_token)
     assert len(events) == 16 * 2
@@ -440,7 +442,7 @@ def test_the_calendar_feed_has_one_event_per_study_day_and_follows_edits(
     assert len({str(event["uid"]) for event in events}) == len(events)
 
     alice_client.post(
-        reverse("plan_edit", args=[plan.pk]), plan_data(track, study_days=["0", "2", "4"])
+        reverse("plans:plan_edit", args=[plan.pk]), plan_data(track, study_days=["0", "2", "4"])
     )
     events = feed_events(alice_client, plan.owner.profile.calendar_token)
     assert len(events) == 16 * 3
@@ -449,20 +451,20 @@ def test_the_calendar_feed_has_one_event_per_study_day_and_follows_edits(
 
 def test_a_regenerated_calendar_address_retires_the_old_one(alice_client, plan):
     old = plan.owner.profile.calendar_token
-    url = reverse("plan_calendar_regenerate", args=[plan.pk])
+    url = reverse("plans:plan_calendar_regenerate", args=[plan.pk])
     assert alice_client.get(url).status_code == 405
     plan.refresh_from_db()
     assert plan.owner.profile.calendar_token == old
 
     response = alice_client.post(url)
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan_detail", args=[plan.pk]) + "#calendar"
+    assert response["Location"] == reverse("plans:plan_detail", args=[plan.pk]) + "#calendar"
     new = Profile.objects.get(user=plan.owner).calendar_token
     assert new != old
-    assert alice_client.get(reverse("plan_calendar_feed", args=[old])).status_code == 404
+    assert alice_client.get(reverse("plans:plan_calendar_feed", args=[old])).status_code == 404
     assert feed_events(alice_client, new)
-    html = alice_client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
-    assert reverse("plan_calendar_feed", args=[new]) in html
+    html = alice_client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert reverse("plans:plan_calendar_feed", args=[new]) in html
     assert old not in html
 
 
@@ -486,12 +488,12 @@ def test_one_calendar_address_shows_all_of_a_learners_plans(alice_client, plan, 
 
 def plan_urls(plan: LearningPlan) -> dict[str, str]:
     return {
-        "detail": reverse("plan_detail", args=[plan.pk]),
-        "edit": reverse("plan_edit", args=[plan.pk]),
-        "delete": reverse("plan_delete", args=[plan.pk]),
+        "detail": reverse("plans:plan_detail", args=[plan.pk]),
+        "edit": reverse("plans:plan_edit", args=[plan.pk]),
+        "delete": reverse("plans:plan_delete", args=[plan.pk]),
         "checkin": checkin_url(plan, THIS_MONDAY),
         "past_checkin": checkin_url(plan, date(2026, 11, 9)),
-        "regenerate": reverse("plan_calendar_regenerate", args=[plan.pk]),
+        "regenerate": reverse("plans:plan_calendar_regenerate", args=[plan.pk]),
     }
 
 
@@ -552,9 +554,9 @@ def test_charlie_gets_404_on_every_page_and_method_it_serves(
 
 def test_charlie_sees_none_of_alices_plans_in_his_lists(client, charlie, plan):
     client.force_login(charlie)
-    assert client.get(reverse("plan_list"))["Location"] == reverse("plan_create")
+    assert client.get(reverse("plans:plan_list"))["Location"] == reverse("plans:plan_create")
     html = client.get(reverse("dashboard")).content.decode()
-    assert reverse("plan_detail", args=[plan.pk]) not in html
+    assert reverse("plans:plan_detail", args=[plan.pk]) not in html
     assert "Start a learning plan" in html
 
 
@@ -575,7 +577,7 @@ def test_text_typed_into_a_check_in_shows_as_text(alice_client, plan):
         },
     )
     assert PaperNote.objects.get().title == SCRIPT
-    for url in (reverse("plan_detail", args=[plan.pk]), checkin_url(plan, THIS_MONDAY)):
+    for url in (reverse("plans:plan_detail", args=[plan.pk]), checkin_url(plan, THIS_MONDAY)):
         html = alice_client.get(url).content.decode()
         assert SCRIPT not in html
         assert "<img src=x" not in html
@@ -585,7 +587,7 @@ def test_text_typed_into_a_check_in_shows_as_text(alice_client, plan):
 def test_the_dashboard_shows_this_weeks_focus_and_the_streak(alice_client, plan):
     services.checkin_upsert(plan=plan, week=date(2026, 11, 16), now=NOW, study_days_done=2)
     html = alice_client.get(reverse("dashboard")).content.decode()
-    assert reverse("plan_detail", args=[plan.pk]) in html
+    assert reverse("plans:plan_detail", args=[plan.pk]) in html
     assert "This week (week 4 of 16)" in html
     assert "Neural Networks and Deep Learning" in html
     assert "Streak: <strong>1 week</strong>" in html
@@ -594,13 +596,13 @@ def test_the_dashboard_shows_this_weeks_focus_and_the_streak(alice_client, plan)
 
 def test_the_dashboard_offers_to_start_a_plan(alice_client, seeded):
     html = alice_client.get(reverse("dashboard")).content.decode()
-    assert f'href="{reverse("plan_create")}">Start a learning plan' in html
+    assert f'href="{reverse("plans:plan_create")}">Start a learning plan' in html
 
 
 def test_the_home_page_links_the_learning_plan_card(client, alice, seeded):
-    html = client.get(reverse("home")).content.decode()
-    assert f'href="{reverse("signup")}">Sign up to start a learning plan' in html
+    html = client.get(reverse("content:home")).content.decode()
+    assert f'href="{reverse("accounts:signup")}">Sign up to start a learning plan' in html
     client.force_login(alice)
-    html = client.get(reverse("home")).content.decode()
-    assert f'href="{reverse("plan_list")}">Start a learning plan' in html
+    html = client.get(reverse("content:home")).content.decode()
+    assert f'href="{reverse("plans:plan_list")}">Start a learning plan' in html
     assert "Coming soon" not in html

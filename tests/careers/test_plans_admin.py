@@ -7,8 +7,9 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from careers.models import LearningTrack, NudgeDelivery
-from careers.services.plans import checkin_upsert, plan_create
+from careers.content.models import LearningTrack
+from careers.plans.models import NudgeDelivery
+from careers.plans.services import checkin_upsert, plan_create
 
 # Wednesday 4 February 2026: the current week starts on Monday 2 February.
 NOW = datetime(2026, 2, 4, 10, 0, tzinfo=UTC)
@@ -53,9 +54,9 @@ def deliveries(plan):
 
 
 CHANGELISTS = [
-    "admin:careers_learningplan_changelist",
-    "admin:careers_weeklycheckin_changelist",
-    "admin:careers_nudgedelivery_changelist",
+    "admin:plans_learningplan_changelist",
+    "admin:plans_weeklycheckin_changelist",
+    "admin:plans_nudgedelivery_changelist",
 ]
 
 
@@ -68,7 +69,7 @@ def test_it_lists_plans_checkins_and_deliveries(admin_client, deliveries, name):
 
 
 def test_the_delivery_changelist_filters_by_status_and_week(admin_client, deliveries):
-    url = reverse("admin:careers_nudgedelivery_changelist")
+    url = reverse("admin:plans_nudgedelivery_changelist")
     response = admin_client.get(url, {"status__exact": "failed", "week_start": "2026-02-02"})
     assert response.status_code == 200
     assert [d.pk for d in response.context["cl"].result_list] == [deliveries["current"].pk]
@@ -77,7 +78,7 @@ def test_the_delivery_changelist_filters_by_status_and_week(admin_client, delive
 
 
 def test_the_delivery_changelist_shortens_long_errors(admin_client, deliveries):
-    response = admin_client.get(reverse("admin:careers_nudgedelivery_changelist"))
+    response = admin_client.get(reverse("admin:plans_nudgedelivery_changelist"))
     assert "SMTPDataError: " + "x" * 42 + "..." in response.content.decode()
     assert "x" * 100 not in response.content.decode()
 
@@ -92,23 +93,23 @@ def test_the_change_pages_load(admin_client, plan, deliveries, model, obj):
         "checkin": plan.checkins.get().pk,
         "delivery": deliveries["current"].pk,
     }[obj]
-    response = admin_client.get(reverse(f"admin:careers_{model}_change", args=[pk]))
+    response = admin_client.get(reverse(f"admin:plans_{model}_change", args=[pk]))
     assert response.status_code == 200
     assert plan.owner.profile.calendar_token not in response.content.decode()
 
 
 def test_the_plan_page_shows_its_checkins_and_paper_notes_escaped(admin_client, plan):
-    response = admin_client.get(reverse("admin:careers_learningplan_change", args=[plan.pk]))
+    response = admin_client.get(reverse("admin:plans_learningplan_change", args=[plan.pk]))
     inline = response.context["inline_admin_formsets"][0]
     assert [form.original.week_start for form in inline] == [OLD_WEEK]
     checkin = plan.checkins.get()
-    response = admin_client.get(reverse("admin:careers_weeklycheckin_change", args=[checkin.pk]))
+    response = admin_client.get(reverse("admin:plans_weeklycheckin_change", args=[checkin.pk]))
     assert "&lt;b&gt;Attention&lt;/b&gt;" in response.content.decode()
 
 
 def test_editing_the_nudge_slot_in_the_admin_moves_the_next_send_time(admin_client, plan):
     assert plan.next_nudge_at == datetime(2026, 2, 7, 9, tzinfo=UTC)
-    url = reverse("admin:careers_learningplan_change", args=[plan.pk])
+    url = reverse("admin:plans_learningplan_change", args=[plan.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k != "study_days"}
     data.update(
@@ -136,14 +137,14 @@ def test_editing_the_nudge_slot_in_the_admin_moves_the_next_send_time(admin_clie
 
 def test_deliveries_cannot_be_added_changed_or_deleted(admin_client, deliveries):
     current = deliveries["current"]
-    assert admin_client.get(reverse("admin:careers_nudgedelivery_add")).status_code == 403
-    delete = reverse("admin:careers_nudgedelivery_delete", args=[current.pk])
+    assert admin_client.get(reverse("admin:plans_nudgedelivery_add")).status_code == 403
+    delete = reverse("admin:plans_nudgedelivery_delete", args=[current.pk])
     assert admin_client.get(delete).status_code == 403
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
-    change = reverse("admin:careers_nudgedelivery_change", args=[current.pk])
+    change = reverse("admin:plans_nudgedelivery_change", args=[current.pk])
     response = admin_client.post(change, {"status": "sent", "attempts": 0})
     assert response.status_code == 403
-    changelist = reverse("admin:careers_nudgedelivery_changelist")
+    changelist = reverse("admin:plans_nudgedelivery_changelist")
     actions = dict(admin_client.get(changelist).context["action_form"].fields["action"].choices)
     assert "resend_failed_of_current_week" in actions
     assert "delete_selected" not in actions
@@ -158,11 +159,13 @@ def test_the_resend_action_requeues_a_failed_delivery_of_the_current_week_only(
 ):
     sent_sent = delivery(plan, date(2026, 1, 19), Status.SENT)
     enqueued: list[list[int]] = []
-    monkeypatch.setattr("careers.tasks.nudge_deliver_chunk.delay", lambda ids: enqueued.append(ids))
+    monkeypatch.setattr(
+        "careers.plans.tasks.nudge_deliver_chunk.delay", lambda ids: enqueued.append(ids)
+    )
     current, old = deliveries["current"], deliveries["old"]
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            reverse("admin:careers_nudgedelivery_changelist"),
+            reverse("admin:plans_nudgedelivery_changelist"),
             {
                 "action": "resend_failed_of_current_week",
                 "_selected_action": [current.pk, old.pk, sent_sent.pk],
@@ -184,10 +187,12 @@ def test_the_resend_action_with_nothing_to_resend_enqueues_nothing(
     admin_client, deliveries, monkeypatch, django_capture_on_commit_callbacks
 ):
     enqueued: list[list[int]] = []
-    monkeypatch.setattr("careers.tasks.nudge_deliver_chunk.delay", lambda ids: enqueued.append(ids))
+    monkeypatch.setattr(
+        "careers.plans.tasks.nudge_deliver_chunk.delay", lambda ids: enqueued.append(ids)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            reverse("admin:careers_nudgedelivery_changelist"),
+            reverse("admin:plans_nudgedelivery_changelist"),
             {
                 "action": "resend_failed_of_current_week",
                 "_selected_action": [deliveries["old"].pk],

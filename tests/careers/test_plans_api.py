@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from careers.models import LearningPlan, LearningTrack, PaperNote, WeeklyCheckin
-from careers.services.plans import checkin_upsert, plan_create
+from careers.content.models import LearningTrack
+from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from careers.plans.services import checkin_upsert, plan_create
 from tests.drf import error_messages
 
 TRACK = "deep-learning-foundations"
@@ -173,7 +174,7 @@ def test_it_deletes_a_plan_with_its_checkins(api, plan):
         ({"papers_per_week": 21}, "papers_per_week", "20"),
         ({"track": "no-such-track"}, "track", "not exist"),
         ({"start_date": "soon"}, "start_date", "format"),
-        ({"start_date": "9999-12-31"}, "start_date", "Start between"),
+        ({"start_date": "9999-12-31"}, "start_date", "Start within a year"),
         ({"nudges_enabled": "perhaps"}, "nudges_enabled", "boolean"),
     ],
 )

@@ -5,10 +5,12 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from careers.models import ComparisonResult, Criterion, RedFlagRule
-from careers.selectors.comparisons import result_content_as_used
-from careers.services.comparisons import answers_upsert, comparison_result_store
-from careers.services.workflow import item_publish, item_snapshot, item_submit, revision_save
+from careers.comparisons.models import ComparisonResult
+from careers.comparisons.results import content_as_used
+from careers.comparisons.services import answers_upsert, comparison_result_store
+from careers.content.models import Criterion, RedFlagRule
+from careers.content.snapshots import item_snapshot
+from careers.content.workflow import item_publish, item_submit, revision_save
 from tests.factories import ComparisonFactory, OptionFactory
 
 NEW_QUESTION = "Have you been told who your manager would be?"
@@ -59,7 +61,7 @@ def test_an_old_result_still_reads_the_question_it_was_scored_with(comparison, r
     publish_change(criterion, reviewer, question=NEW_QUESTION)
 
     assert criterion.version == 2
-    used = result_content_as_used(stored(comparison))
+    used = content_as_used(stored(comparison).content_versions)
     assert used["criteria"]["manager_known"]["question"] == old_question
     assert used["criteria"]["manager_known"]["version"] == 1
     assert used["red_flags"]["manager_unknown"]["condition"] == "answer is no"
@@ -69,8 +71,14 @@ def test_an_old_result_still_reads_the_question_it_was_scored_with(comparison, r
     new = stored(comparison)
     assert new.content_versions["criteria"]["manager_known"] == 2
     assert new.input_fingerprint != old.input_fingerprint
-    assert result_content_as_used(new)["criteria"]["manager_known"]["question"] == NEW_QUESTION
-    assert result_content_as_used(old)["criteria"]["manager_known"]["question"] == old_question
+    assert (
+        content_as_used(new.content_versions)["criteria"]["manager_known"]["question"]
+        == NEW_QUESTION
+    )
+    assert (
+        content_as_used(old.content_versions)["criteria"]["manager_known"]["question"]
+        == old_question
+    )
 
 
 def test_it_reads_the_old_wording_in_one_query_per_model(
@@ -81,7 +89,7 @@ def test_it_reads_the_old_wording_in_one_query_per_model(
     assert len(result.content_versions["criteria"]) > 5
 
     with django_assert_num_queries(2):
-        used = result_content_as_used(result)
+        used = content_as_used(result.content_versions)
 
     assert set(used["criteria"]) == set(result.content_versions["criteria"])
     assert set(used["red_flags"]) == set(result.content_versions["red_flags"])
@@ -92,7 +100,7 @@ def test_the_results_page_says_what_changed_since_the_last_result(
 ):
     criterion = Criterion.objects.get(key="manager_known")
     old_question = criterion.question
-    url = reverse("comparison_results", args=[comparison.pk])
+    url = reverse("comparisons:comparison_results", args=[comparison.pk])
     client.force_login(alice)
     first = client.get(url).content.decode()
     assert "none have changed since" in first

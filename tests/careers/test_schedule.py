@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from careers.schedule import (
+from careers.plans.schedule import (
     local_week_start,
     next_nudge_at,
     papers_per_year_pace,

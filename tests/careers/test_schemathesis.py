@@ -22,9 +22,9 @@ from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from careers.models import AdviceItem, CareerPath, Criterion, LearningTrack, RedFlagRule
-from careers.schedule import week_start
-from careers.services.plans import checkin_upsert, plan_create
+from careers.content.models import AdviceItem, CareerPath, Criterion, LearningTrack, RedFlagRule
+from careers.plans.schedule import week_start
+from careers.plans.services import checkin_upsert, plan_create
 from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
 
 schema = schemathesis.openapi.from_wsgi(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from careers.scoring import (
+from careers.comparisons.scoring import (
     SCORING_VERSION,
     CriterionSpec,
     OptionInput,

@@ -8,7 +8,7 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from careers.models import (
+from careers.content.models import (
     AdviceItem,
     CareerPath,
     Criterion,
@@ -17,7 +17,8 @@ from careers.models import (
     RedFlagRule,
     Tip,
 )
-from careers.services.seeds import SeedError, seeds_load
+from careers.content.seeds import seeds_load
+from careers.content.snapshots import SnapshotError
 from tests.careers import transcript_ngrams
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
@@ -135,7 +136,7 @@ def test_it_updates_an_item_whose_seed_text_changed(seeded, seed_dir):
 
 def test_it_keeps_an_item_an_editor_changed_in_the_admin(seeded, seed_dir, admin_client):
     criterion = Criterion.objects.get(key="manager_met")
-    url = f"/admin/careers/criterion/{criterion.pk}/change/"
+    url = f"/admin/content/criterion/{criterion.pk}/change/"
     form = admin_client.get(url).context["adminform"].form
     data = {
         name: value
@@ -148,7 +149,7 @@ def test_it_keeps_an_item_an_editor_changed_in_the_admin(seeded, seed_dir, admin
     assert response.status_code == 302, response.context["adminform"].form.errors
     # A published item's change goes live once it is reviewed and published.
     for step in ("submit", "publish"):
-        admin_client.post(f"/admin/careers/criterion/{criterion.pk}/workflow/{step}/")
+        admin_client.post(f"/admin/content/criterion/{criterion.pk}/workflow/{step}/")
     assert Criterion.objects.get(key="manager_met").version == 2
 
     edit_seed(seed_dir, "criteria.yaml", "criteria", "manager_met", question="Seed rewrite?")
@@ -177,7 +178,7 @@ def test_it_keeps_an_item_an_editor_unpublished(seeded, seed_dir):
 def test_an_admin_save_without_changes_is_not_an_edit(seeded, admin_client):
     """Browsers send CRLF and Django strips whitespace: saving as-is keeps the seed's own."""
     path = CareerPath.objects.get(slug="phd")
-    url = f"/admin/careers/careerpath/{path.pk}/change/"
+    url = f"/admin/content/careerpath/{path.pk}/change/"
     form = admin_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     for name in ("summary", "what_to_look_for", "typical_questions"):
@@ -236,7 +237,7 @@ def test_it_rejects_a_bad_citation_naming_the_file_and_item(db, seed_dir, span, 
         citation={"span": span},
     )
     key = _first_key(seed_dir, "advice.yaml", "advice")
-    with pytest.raises(SeedError) as excinfo:
+    with pytest.raises(SnapshotError) as excinfo:
         seeds_load(directory=seed_dir)
     assert f"seeds/advice.yaml: advice item '{key}'" in str(excinfo.value)
     assert message in str(excinfo.value)
@@ -277,7 +278,7 @@ def test_it_rejects_bad_items_naming_the_file_and_item(
 
 def test_it_rejects_a_file_that_is_not_yaml(db, seed_dir):
     (seed_dir / "tips.yaml").write_text("tips: [unclosed\n")
-    with pytest.raises(SeedError, match=r"seeds/tips.yaml: not valid YAML"):
+    with pytest.raises(SnapshotError, match=r"seeds/tips.yaml: not valid YAML"):
         seeds_load(directory=seed_dir)
 
 
@@ -286,7 +287,7 @@ def test_it_rejects_a_duplicated_key(db, seed_dir):
     data = yaml.safe_load(path.read_text())
     data["tips"].append(dict(data["tips"][0]))
     path.write_text(yaml.safe_dump(data))
-    with pytest.raises(SeedError, match="appears twice"):
+    with pytest.raises(SnapshotError, match="appears twice"):
         seeds_load(directory=seed_dir)
 
 

@@ -10,21 +10,22 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from careers import selectors
-from careers.models import AdviceItem, ContentRevision, Criterion, Status, Tip
-from careers.services import workflow
+from careers.content import selectors, workflow
+from careers.content.models import AdviceItem, ContentRevision, Criterion, Status, Tip
 from tests.admin_forms import change_form_data
 from tests.factories import AdviceItemFactory, CareerPathFactory, TagFactory, UserFactory
 
-ADVICE_ADMIN = "/admin/careers/adviceitem/"
+ADVICE_ADMIN = "/admin/content/adviceitem/"
 
 
 def change_url(item) -> str:
-    return reverse(f"admin:careers_{item._meta.model_name}_change", args=[item.pk])
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
 
 
 def step_url(item, step: str) -> str:
-    return reverse(f"admin:careers_{item._meta.model_name}_workflow", args=[item.pk, step])
+    return reverse(
+        f"admin:{item._meta.app_label}_{item._meta.model_name}_workflow", args=[item.pk, step]
+    )
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def test_workflow_steps_refuse_get(client, reviewer):
 def test_a_new_item_in_the_admin_starts_as_a_draft_and_is_hidden(client, editor, db):
     client.force_login(editor)
     response = client.post(
-        "/admin/careers/adviceitem/add/",
+        "/admin/content/adviceitem/add/",
         {
             "title": "Read two papers a week",
             "slug": "two-papers",
@@ -428,7 +429,7 @@ def test_marking_a_citation_verified(client, editor, live_item):
 
 
 def test_the_advice_list_sorts_by_what_users_found_helpful(client, editor, alice, charlie):
-    from careers.services.advice_signals import advice_feedback_set, advice_shown
+    from careers.content.feedback import advice_feedback_set, advice_shown
 
     liked = AdviceItemFactory(title="Liked")
     shown = AdviceItemFactory(title="Shown a lot")
@@ -453,9 +454,9 @@ def test_the_advice_list_sorts_by_what_users_found_helpful(client, editor, alice
 def test_publishing_a_track_change_keeps_the_learners_check_ins_pointing_at_their_steps(
     seeded, alice, editor, reviewer
 ):
-    from careers.models import LearningTrack
-    from careers.schedule import week_start
-    from careers.services.plans import checkin_upsert, plan_create
+    from careers.content.models import LearningTrack
+    from careers.plans.schedule import week_start
+    from careers.plans.services import checkin_upsert, plan_create
 
     track = LearningTrack.objects.get()
     plan = plan_create(owner=alice, track=track)
@@ -497,7 +498,7 @@ def test_a_pending_change_that_no_longer_applies_shows_the_live_form(client, edi
 def test_the_per_version_history_page_cannot_write(client, editor, live_item):
     record = live_item.history.first()
     client.force_login(editor)
-    url = reverse("admin:careers_adviceitem_simple_history", args=[live_item.pk, record.history_id])
+    url = reverse("admin:content_adviceitem_simple_history", args=[live_item.pk, record.history_id])
     assert client.get(url).status_code == 200
     data = change_form_data(client, change_url(live_item))
     response = client.post(url, {**data, "title": "Straight to live"})
@@ -589,7 +590,7 @@ def test_two_editors_saving_the_same_pending_change_keep_both(client, editor, li
 
 
 def test_re_verifying_a_seed_item_leaves_it_to_the_seed_loader(seeded, editor, settings):
-    from careers.services.seeds import seeds_load
+    from careers.content.seeds import seeds_load
 
     criterion = Criterion.objects.get(key="manager_known")
     workflow.item_mark_verified(item=criterion, user=editor, on=datetime.date(2027, 3, 1))
@@ -599,14 +600,14 @@ def test_re_verifying_a_seed_item_leaves_it_to_the_seed_loader(seeded, editor, s
 
 def test_editors_cannot_change_tags_and_reviewers_can(client, editor, reviewer, db):
     client.force_login(editor)
-    assert client.get("/admin/careers/tag/add/").status_code == 403
-    assert client.get("/admin/careers/tag/").status_code == 200
+    assert client.get("/admin/content/tag/add/").status_code == 403
+    assert client.get("/admin/content/tag/").status_code == 200
     client.force_login(reviewer)
-    assert client.get("/admin/careers/tag/add/").status_code == 200
+    assert client.get("/admin/content/tag/add/").status_code == 200
 
 
 def test_a_published_change_is_recorded_once_with_its_links_and_children(seeded, editor, reviewer):
-    from careers.models import LearningTrack
+    from careers.content.models import LearningTrack
 
     item = AdviceItem.objects.exclude(paths=None).first()
     data = workflow.item_snapshot(item)

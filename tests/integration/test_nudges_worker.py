@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from advisor.celery import app
-from careers.models import LearningTrack, NudgeDelivery
-from careers.services.plans import plan_create
-from careers.tasks import nudge_deliver_chunk
+from careers.content.models import LearningTrack
+from careers.plans.models import NudgeDelivery
+from careers.plans.services import plan_create
+from careers.plans.tasks import nudge_deliver_chunk
 from tests.factories import UserFactory
 from tests.processes import child_env, start_celery_worker
 from tests.smtp_sink import SmtpSink

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ComparisonsConfig(AppConfig):
+    name = "careers.comparisons"
+    label = "comparisons"
+    verbose_name = "Comparisons"
+
+    def ready(self) -> None:
+        from careers.comparisons.previews import previews_register
+
+        previews_register()

@@ -1,0 +1,269 @@
+"""Forms of the offer comparison pages. They parse and bound input; services do the writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from careers.comparisons.models import UNKNOWN, Answer, Comparison, Option, WeightOverride
+from careers.comparisons.services import COUNT_MAX
+from careers.content.models import CareerPath, Criterion
+from careers.content.selectors import criteria_by_category
+from careers.core.forms import DateInput, model_bounds, model_form_field
+
+SCALE_CHOICES = [
+    ("1", "1 (poor)"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", "5 (excellent)"),
+    (UNKNOWN, "I don't know yet"),
+]
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don't know yet")]
+
+
+class ComparisonForm(forms.Form):
+    title = model_form_field(
+        Comparison,
+        "title",
+        help_text="For example: “Spring offers” or “After the PhD interviews”.",
+    )
+    notes = model_form_field(
+        Comparison,
+        "notes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only you see these, unless you choose to share them.",
+    )
+    decision_deadline = model_form_field(
+        Comparison,
+        "decision_deadline",
+        widget=DateInput,
+        help_text="When you need to decide, if you know.",
+    )
+
+
+class PathChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CareerPath) -> str:
+        return obj.name
+
+
+def _option_field(name: str, label: str, help_text: str = "", **overrides) -> forms.Field:
+    return model_form_field(Option, name, label=label, help_text=help_text, **overrides)
+
+
+class OptionForm(forms.Form):
+    path = PathChoiceField(
+        queryset=CareerPath.objects.published(),
+        empty_label="Choose a career path",
+        help_text="Each path asks about its own people: a manager, a research lead, a PhD "
+        "advisor or a startup's founders.",
+    )
+    organisation = _option_field("organisation", "Organisation")
+    team = _option_field(
+        "team",
+        "Team, lab or role",
+        "Leave empty if they have not told you which team you would join.",
+    )
+    location = _option_field("location", "Location")
+    manager_name = _option_field("manager_name", "Manager or advisor")
+    base_salary = _option_field("base_salary", "Base salary per year")
+    bonus = _option_field("bonus", "Bonus per year")
+    equity_per_year = _option_field(
+        "equity_per_year", "Equity per year", "The yearly value of stock or options."
+    )
+    stipend = _option_field(
+        "stipend", "PhD stipend per year", "Shown on its own, not added to a salary."
+    )
+    currency = _option_field(
+        "currency",
+        "Currency",
+        "Three letters, such as USD, EUR or GBP.",
+        widget=forms.TextInput(attrs={"size": 3, "autocapitalize": "characters"}),
+    )
+    offer_deadline = _option_field("offer_deadline", "Offer deadline", widget=DateInput)
+    notes = _option_field("notes", "Notes", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_currency(self) -> str:
+        currency = self.cleaned_data["currency"].strip().upper()
+        for validator in Option._meta.get_field("currency").validators:
+            validator(currency)
+        return currency
+
+
+@dataclass(frozen=True)
+class CriterionFields:
+    """One criterion of the evaluation with its bound fields, for the template."""
+
+    criterion: Criterion
+    value: forms.BoundField
+    note: forms.BoundField
+    source: forms.BoundField
+    told_on: forms.BoundField
+    confirmed_in_writing: forms.BoundField
+
+    @property
+    def has_provenance_errors(self) -> bool:
+        return bool(
+            self.note.errors
+            or self.source.errors
+            or self.told_on.errors
+            or self.confirmed_in_writing.errors
+        )
+
+
+class EvaluationForm(forms.Form):
+    """One answer per criterion of an option's path, each with a note and its provenance.
+
+    Field names are ``<part>__<criterion key>``; an unanswered question is ``unknown``.
+    """
+
+    def __init__(
+        self,
+        *args,
+        criteria: list[Criterion],
+        answers: dict[int, Answer] | None = None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        answers = answers or {}
+        for criterion in criteria:
+            saved = answers.get(criterion.pk)
+            key = criterion.key
+            self.fields[f"value__{key}"] = self._value_field(criterion, saved)
+            self.fields[f"note__{key}"] = forms.CharField(
+                label="Note",
+                required=False,
+                max_length=Answer._meta.get_field("note").max_length,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=saved.note if saved else "",
+            )
+            self.fields[f"source__{key}"] = forms.CharField(
+                label="Who told you",
+                required=False,
+                max_length=Answer._meta.get_field("source").max_length,
+                initial=saved.source if saved else "",
+            )
+            self.fields[f"told_on__{key}"] = forms.DateField(
+                label="When",
+                required=False,
+                widget=DateInput,
+                initial=saved.told_on if saved else None,
+            )
+            self.fields[f"confirmed_in_writing__{key}"] = forms.BooleanField(
+                label="Confirmed in writing",
+                required=False,
+                initial=saved.confirmed_in_writing if saved else False,
+            )
+
+    @staticmethod
+    def _value_field(criterion: Criterion, saved: Answer | None) -> forms.Field:
+        value = saved.value if saved else UNKNOWN
+        help_text = criterion.help_text
+        if criterion.answer_type == Criterion.AnswerType.COUNT:
+            return forms.IntegerField(
+                label="Your answer (a number)",
+                required=False,
+                min_value=0,
+                max_value=COUNT_MAX,
+                initial=None if value == UNKNOWN else value,
+                help_text=f"{help_text} Leave it empty if you don't know yet: an unknown "
+                "answer widens the score range instead of counting as zero.".strip(),
+            )
+        choices = YES_NO_CHOICES
+        if criterion.answer_type == Criterion.AnswerType.SCALE:
+            choices = SCALE_CHOICES
+        return forms.ChoiceField(
+            label="Your answer",
+            choices=choices,
+            required=False,
+            initial=value,
+            widget=forms.RadioSelect,
+            help_text=help_text,
+        )
+
+    def groups(self) -> list[tuple[str, str, list[CriterionFields]]]:
+        """The bound fields grouped by category, people first."""
+        return [
+            (
+                category,
+                label,
+                [
+                    CriterionFields(
+                        criterion=criterion,
+                        value=self[f"value__{criterion.key}"],
+                        note=self[f"note__{criterion.key}"],
+                        source=self[f"source__{criterion.key}"],
+                        told_on=self[f"told_on__{criterion.key}"],
+                        confirmed_in_writing=self[f"confirmed_in_writing__{criterion.key}"],
+                    )
+                    for criterion in criteria
+                ],
+            )
+            for category, label, criteria in criteria_by_category(criteria=self.criteria)
+        ]
+
+    def answers(self) -> list[dict]:
+        """The cleaned answers, in the shape ``answers_upsert`` takes."""
+        data = self.cleaned_data
+        items = []
+        for criterion in self.criteria:
+            key = criterion.key
+            value = data.get(f"value__{key}")
+            items.append(
+                {
+                    "criterion": key,
+                    "value": UNKNOWN if value in (None, "") else value,
+                    "note": data.get(f"note__{key}", ""),
+                    "source": data.get(f"source__{key}", ""),
+                    "told_on": data.get(f"told_on__{key}"),
+                    "confirmed_in_writing": data.get(f"confirmed_in_writing__{key}", False),
+                }
+            )
+        return items
+
+    def service_errors_add(self, error: ValidationError) -> None:
+        """Put ``answers_upsert`` errors (keyed by item position) beside their question."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for index, messages in error.error_dict.items():
+            try:
+                key = self.criteria[int(index)].key
+            except (ValueError, IndexError):
+                self.add_error(None, messages)
+            else:
+                self.add_error(f"value__{key}", messages)
+
+
+class WeightsForm(forms.Form):
+    """One weight (0-100) per criterion, starting at the comparison's current weight."""
+
+    def __init__(self, *args, criteria: list[Criterion], weights: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[criterion.key] = forms.IntegerField(
+                label=criterion.question,
+                **model_bounds(WeightOverride, "weight"),
+                initial=weights.get(criterion.key, criterion.default_weight),
+                help_text=f"Default: {criterion.default_weight}.",
+                widget=forms.NumberInput(attrs={"class": "input--short"}),
+            )
+
+    def groups(self) -> list[tuple[str, str, list[tuple[Criterion, forms.BoundField]]]]:
+        return [
+            (category, label, [(criterion, self[criterion.key]) for criterion in criteria])
+            for category, label, criteria in criteria_by_category(criteria=self.criteria)
+        ]
+
+
+class ShareForm(forms.Form):
+    include_private = forms.BooleanField(
+        label="Include notes and where answers came from",
+        required=False,
+        help_text="Off by default: the link shows scores, answers, red flags and questions, "
+        "but not your notes or who told you what.",
+    )

@@ -1,0 +1,275 @@
+"""A comparison read from the database and scored: the plain data ``scoring`` takes, the
+result with what pages show beside it, and which published content a stored result used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from careers.comparisons.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
+from careers.comparisons.scoring import (
+    ComparisonScore,
+    CriterionSpec,
+    OptionInput,
+    RuleSpec,
+    comparison_score,
+    stored_answer_value,
+    weight_shares,
+)
+from careers.comparisons.selectors import criteria_for_paths, option_list
+from careers.content.models import Criterion, RedFlagRule, Status
+
+
+def _criterion_spec(criterion: Criterion, weight: int) -> CriterionSpec:
+    return CriterionSpec(
+        key=criterion.key,
+        question=criterion.question,
+        category=criterion.category,
+        answer_type=criterion.answer_type,
+        weight=weight,
+        question_to_ask=criterion.question_to_ask,
+        count_target=criterion.count_target,
+        position=criterion.position,
+    )
+
+
+@dataclass(frozen=True)
+class ComparisonResultView:
+    """A scored comparison plus what pages and exports show beside the numbers."""
+
+    comparison: Comparison
+    options: list[Option]
+    score: ComparisonScore
+    weights: dict[str, int]
+    criteria: dict[str, Criterion]
+    answers: dict[int, dict[str, Answer]]
+    people_share: float
+    brand_weight: int | None
+    brand_share: float
+    rules: dict[str, RedFlagRule] = field(default_factory=dict)
+    # {"criteria": {key: version}, "red_flags": {key: version}}: the published versions the
+    # score used, as ComparisonResult.content_versions stores them.
+    content_versions: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The stored result as it was before this view was scored (set by
+    # comparison_result_store): what the user last saw, to say what changed since.
+    previous_result: ComparisonResult | None = None
+
+    def score_of(self, option_id: int):
+        return next(s for s in self.score.options if s.id == option_id)
+
+    @cached_property
+    def content_versions_note(self) -> ContentVersionsNote:
+        return content_versions_note(view=self)
+
+
+def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
+    """Score a comparison from the database in a fixed number of queries.
+
+    Options (1), answers (1), criteria with their paths (2), weight overrides (1) and rules
+    (1): the count does not grow with the number of options or criteria.
+    """
+    options = list(option_list(comparison=comparison))
+    answers = Answer.objects.filter(option__comparison=comparison).select_related("criterion")
+    by_option: dict[int, dict[str, Answer]] = {}
+    for answer in answers:
+        by_option.setdefault(answer.option_id, {})[answer.criterion.key] = answer
+
+    by_path = criteria_for_paths()
+    overrides = dict(
+        WeightOverride.objects.filter(comparison=comparison).values_list("criterion_id", "weight")
+    )
+    all_criteria = {c.key: c for crits in by_path.values() for c in crits}
+    weights = {
+        c.key: overrides.get(c.pk, c.default_weight)
+        for c in sorted(all_criteria.values(), key=lambda c: (c.position, c.key))
+    }
+    rule_rows = list(
+        RedFlagRule.objects.published()
+        .filter(criterion__status=Status.PUBLISHED)
+        .select_related("criterion")
+    )
+    rules = [
+        RuleSpec(
+            key=rule.key,
+            title=rule.title,
+            criterion=rule.criterion.key,
+            operator=rule.operator,
+            value=rule.value,
+            explanation=rule.explanation,
+            severity=rule.severity,
+            citation=rule.citation,
+        )
+        for rule in rule_rows
+    ]
+    inputs = [
+        OptionInput(
+            id=option.pk,
+            label=option.label,
+            criteria=[_criterion_spec(c, weights[c.key]) for c in by_path.get(option.path_id, [])],
+            answers={
+                key: stored_answer_value(answer.value)
+                for key, answer in by_option.get(option.pk, {}).items()
+            },
+        )
+        for option in options
+    ]
+    asked = {c.key for o in options for c in by_path.get(o.path_id, [])}
+    # The weight split shown to the user covers the criteria its options are asked.
+    used = asked or set(all_criteria)
+    specs = [_criterion_spec(all_criteria[key], weights[key]) for key in used]
+    shares = weight_shares(specs)
+    brand = all_criteria.get("brand_prestige")
+    total = sum(s.weight for s in specs) or 1
+    return ComparisonResultView(
+        comparison=comparison,
+        options=options,
+        score=comparison_score(inputs, rules),
+        weights=weights,
+        criteria=all_criteria,
+        answers=by_option,
+        people_share=shares.get("people", 0.0),
+        brand_weight=weights.get("brand_prestige") if brand else None,
+        brand_share=round(weights.get("brand_prestige", 0) / total, 3) if brand else 0.0,
+        rules={rule.key: rule for rule in rule_rows},
+        content_versions={
+            "criteria": {key: all_criteria[key].version for key in sorted(asked)},
+            "red_flags": {
+                rule.key: rule.version for rule in rule_rows if rule.criterion.key in asked
+            },
+        },
+    )
+
+
+# -- The content a stored result was scored with -----------------------------------------------
+
+# What explains a result to its reader, per kind of content: the wording, not the settings.
+CONTENT_WORDING: dict[str, tuple[type[Criterion] | type[RedFlagRule], tuple[str, ...]]] = {
+    "criteria": (Criterion, ("question", "question_to_ask")),
+    "red_flags": (RedFlagRule, ("title", "condition", "explanation")),
+}
+WORDING_LABELS = {
+    "question": "Question",
+    "question_to_ask": "Question to ask",
+    "title": "Title",
+    "condition": "Condition",
+    "explanation": "Explanation",
+}
+
+
+def _wording(item: Criterion | RedFlagRule, fields: tuple[str, ...]) -> dict[str, str]:
+    return {
+        name: item.condition_text if name == "condition" else getattr(item, name) for name in fields
+    }
+
+
+def content_as_used(
+    content_versions: dict[str, dict[str, int]],
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The criteria and red-flag rules of ``content_versions`` (as a stored result records
+    them), worded as they were at those versions: ``{"criteria": {key: {"version",
+    "question", "question_to_ask"}}, "red_flags": {key: {"version", "title", "condition",
+    "explanation"}}}``.
+
+    Read from the history tables, one query per model whatever the number of keys. A version
+    is the last published record with that number (a later record of the same version only
+    marks the citation verified). A key whose record is gone is left out.
+    """
+    used: dict[str, dict[str, dict[str, Any]]] = {}
+    for kind, (model, fields) in CONTENT_WORDING.items():
+        versions = content_versions.get(kind) or {}
+        used[kind] = {}
+        if not versions:
+            continue
+        wanted = Q()
+        for key, version in versions.items():
+            wanted |= Q(key=key, version=version)
+        records = model.history.filter(wanted, status=Status.PUBLISHED).order_by(
+            "-history_date", "-history_id"
+        )
+        for record in records:
+            if record.key not in used[kind]:
+                used[kind][record.key] = {
+                    "version": record.version,
+                    **_wording(record.instance, fields),
+                }
+    return used
+
+
+@dataclass(frozen=True)
+class WordingChange:
+    label: str
+    as_used: str
+    current: str
+
+
+@dataclass(frozen=True)
+class ContentChange:
+    """One criterion or rule a stored result used that has been changed since."""
+
+    kind: str
+    key: str
+    version_used: int
+    version_now: int | None
+    wording: list[WordingChange]
+
+
+@dataclass(frozen=True)
+class ContentVersionsNote:
+    """The small print under a result: which published content it was scored with."""
+
+    published_on: datetime
+    changes: list[ContentChange]
+
+    @property
+    def changed(self) -> int:
+        return len(self.changes)
+
+
+def content_versions_note(*, view: ComparisonResultView) -> ContentVersionsNote:
+    """What changed in the criteria and rules since the stored result was last scored.
+
+    Without a change it reads nothing. With one, it reads the old wording from the history
+    tables (two queries): the stored result is rewritten in the same view, so this is the
+    one moment the difference can still be told.
+    """
+    previous = view.previous_result
+    if previous is None or not previous.content_versions:
+        return ContentVersionsNote(published_on=timezone.now(), changes=[])
+    current_items = {"criteria": view.criteria, "red_flags": view.rules}
+    changed = {
+        kind: {
+            key: version
+            for key, version in previous.content_versions.get(kind, {}).items()
+            if getattr(current_items[kind].get(key), "version", None) != version
+        }
+        for kind in CONTENT_WORDING
+    }
+    if not any(changed.values()):
+        return ContentVersionsNote(published_on=previous.computed_at, changes=[])
+    as_used = content_as_used(changed)
+    changes = []
+    for kind, (_model, fields) in CONTENT_WORDING.items():
+        for key, version in sorted(changed[kind].items()):
+            current = current_items[kind].get(key)
+            old = as_used[kind].get(key, {})
+            now = _wording(current, fields) if current is not None else {}
+            changes.append(
+                ContentChange(
+                    kind="criterion" if kind == "criteria" else "red flag",
+                    key=key,
+                    version_used=version,
+                    version_now=current.version if current is not None else None,
+                    wording=[
+                        WordingChange(WORDING_LABELS[name], old.get(name, ""), now.get(name, ""))
+                        for name in fields
+                        if old.get(name, "") != now.get(name, "")
+                    ],
+                )
+            )
+    return ContentVersionsNote(published_on=previous.computed_at, changes=changes)

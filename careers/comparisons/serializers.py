@@ -1,0 +1,167 @@
+"""How the API shows a comparison, its options and answers, and its result. The JSON export
+uses the same representation, so a download and the API never disagree."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from careers.comparisons.models import Answer, Comparison, Option, WeightOverride
+from careers.comparisons.results import ComparisonResultView
+from careers.comparisons.scoring import stored_answer_value
+from careers.comparisons.services import COUNT_MAX, OPTION_FIELDS
+from careers.content.models import CareerPath
+from careers.core.api import SlugChoiceField
+from careers.core.forms import model_bounds
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": COUNT_MAX},
+            {"type": "string", "enum": ["yes", "no", "unknown"]},
+        ],
+        "description": f"1-5 for a scale, a count (0-{COUNT_MAX}), yes or no, or unknown.",
+    }
+)
+class AnswerValueField(serializers.Field):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            raise serializers.ValidationError('Give a number, "yes", "no" or "unknown".')
+        return data
+
+    def to_representation(self, value):
+        return stored_answer_value(value)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    criterion = serializers.CharField(source="criterion.key", max_length=60)
+    value = AnswerValueField()
+
+    class Meta:
+        model = Answer
+        # Lengths and types come from the model; a field left out is stored empty.
+        fields = ["criterion", "value", "note", "source", "told_on", "confirmed_in_writing"]
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    path = SlugChoiceField(
+        slug_field="slug",
+        queryset=CareerPath.objects.published(),
+        help_text="industry-team, research-lab, phd or startup.",
+    )
+    answers = AnswerSerializer(many=True, read_only=True)
+
+    class Meta:
+        # Money bounds, lengths and the currency's form come from the model, as the web
+        # form's do.
+        model = Option
+        fields = ["id", *OPTION_FIELDS, "answers"]
+
+
+class ComparisonSerializer(serializers.ModelSerializer):
+    options = OptionSerializer(many=True, read_only=True)
+    weights = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True, **model_bounds(WeightOverride, "weight")),
+        required=False,
+        help_text="Per-comparison weights by criterion key (0-100); null restores the default.",
+    )
+
+    class Meta:
+        model = Comparison
+        fields = [
+            "id",
+            "title",
+            "notes",
+            "decision_deadline",
+            "created_at",
+            "updated_at",
+            "options",
+            "weights",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["weights"] = {o.criterion.key: o.weight for o in instance.weight_overrides.all()}
+        return data
+
+
+class CitationResultSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    span = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(allow_blank=True)
+    licence = serializers.CharField()
+
+
+class RedFlagResultSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    criterion = serializers.CharField()
+    severity = serializers.CharField()
+    explanation = serializers.CharField()
+    citation = CitationResultSerializer()
+
+
+class OptionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    score = serializers.FloatField()
+    score_min = serializers.FloatField()
+    score_max = serializers.FloatField()
+    people_score = serializers.FloatField(allow_null=True)
+    people_score_min = serializers.FloatField(allow_null=True)
+    people_score_max = serializers.FloatField(allow_null=True)
+    confidence = serializers.FloatField(help_text="Share of the option's weight answered, 0-1.")
+    red_flags = RedFlagResultSerializer(many=True)
+    questions_to_ask = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_questions_to_ask(self, obj) -> list[str]:
+        return [question.question for question in obj.questions_to_ask]
+
+
+class DecisiveUnknownSerializer(serializers.Serializer):
+    option = serializers.IntegerField()
+    criterion = serializers.CharField()
+    question = serializers.CharField()
+    swing = serializers.FloatField(help_text="Points this unknown can move the gap.")
+
+
+class FlipAnalysisSerializer(serializers.Serializer):
+    leader = serializers.IntegerField()
+    runner_up = serializers.IntegerField()
+    gap = serializers.FloatField()
+    could_flip = serializers.BooleanField()
+    decisive_unknowns = DecisiveUnknownSerializer(many=True)
+
+
+class ComparisonResultSerializer(serializers.Serializer):
+    scoring_version = serializers.CharField()
+    options = OptionResultSerializer(many=True)
+    ranking = serializers.ListField(child=serializers.IntegerField(), help_text="Best first.")
+    could_flip = serializers.BooleanField(
+        help_text="Whether resolving the unknowns could swap the top two options."
+    )
+    flip_analysis = FlipAnalysisSerializer(allow_null=True)
+    weights = serializers.DictField(child=serializers.IntegerField())
+    people_share = serializers.FloatField()
+    content_versions = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        read_only=True,
+        help_text="The published version of each criterion and red-flag rule the score used: "
+        '{"criteria": {key: version}, "red_flags": {key: version}}.',
+    )
+
+
+def comparison_result_data(view: ComparisonResultView) -> dict:
+    """A scored comparison as the API's result endpoint shows it."""
+    payload = {
+        "scoring_version": view.score.scoring_version,
+        "options": view.score.options,
+        "ranking": view.score.ranking,
+        "could_flip": view.score.could_flip,
+        "flip_analysis": view.score.flip_analysis,
+        "weights": view.weights,
+        "people_share": view.people_share,
+        "content_versions": view.content_versions,
+    }
+    return ComparisonResultSerializer(payload).data

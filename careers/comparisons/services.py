@@ -1,0 +1,327 @@
+"""Writes to a user's comparisons: options, answers, weights and stored results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from careers.comparisons.models import (
+    MAX_OPTIONS,
+    UNKNOWN,
+    Answer,
+    Comparison,
+    ComparisonResult,
+    Option,
+    WeightOverride,
+)
+from careers.comparisons.results import comparison_result
+from careers.comparisons.scoring import SCORING_VERSION
+from careers.content.models import CareerPath, Criterion
+
+COUNT_MAX = 1000
+KEY_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+OPTION_FIELDS = (
+    "path",
+    "organisation",
+    "team",
+    "location",
+    "manager_name",
+    "base_salary",
+    "bonus",
+    "equity_per_year",
+    "stipend",
+    "currency",
+    "offer_deadline",
+    "notes",
+)
+
+
+def comparison_create(
+    *,
+    owner: AbstractBaseUser,
+    title: str,
+    notes: str = "",
+    decision_deadline: date | None = None,
+) -> Comparison:
+    comparison = Comparison(
+        owner=owner, title=title, notes=notes, decision_deadline=decision_deadline
+    )
+    comparison.full_clean()
+    comparison.save()
+    return comparison
+
+
+def comparison_update(*, comparison: Comparison, **fields: Any) -> Comparison:
+    for name in ("title", "notes", "decision_deadline"):
+        if name in fields:
+            setattr(comparison, name, fields[name])
+    comparison.full_clean()
+    comparison.save()
+    return comparison
+
+
+def comparison_delete(*, comparison: Comparison) -> None:
+    comparison.delete()
+
+
+@transaction.atomic
+def option_create(*, comparison: Comparison, path: CareerPath, **fields: Any) -> Option:
+    """Add an option; a comparison holds at most six.
+
+    The comparison row is locked first so two requests adding the seventh option at once
+    cannot both pass the count.
+    """
+    Comparison.objects.select_for_update().filter(pk=comparison.pk).first()
+    if comparison.options.count() >= MAX_OPTIONS:
+        raise ValidationError(
+            f"A comparison holds at most {MAX_OPTIONS} options: remove one before adding another."
+        )
+    option = Option(comparison=comparison, path=path)
+    _set_option_fields(option, fields)
+    option.full_clean()
+    option.save()
+    _touch(comparison)
+    return option
+
+
+@transaction.atomic
+def option_update(*, option: Option, **fields: Any) -> Option:
+    """Change an option. Moving it to another path drops the answers that no longer apply."""
+    old_path_id = option.path_id
+    _set_option_fields(option, fields)
+    option.full_clean()
+    option.save()
+    if option.path_id != old_path_id:
+        option.answers.exclude(criterion__paths=option.path_id).delete()
+    _touch(option.comparison)
+    return option
+
+
+def option_delete(*, option: Option) -> None:
+    comparison = option.comparison
+    option.delete()
+    _touch(comparison)
+
+
+def _set_option_fields(option: Option, fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - set(OPTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown option fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(option, name, value)
+
+
+def _touch(comparison: Comparison) -> None:
+    Comparison.objects.filter(pk=comparison.pk).update(updated_at=timezone.now())
+
+
+def answer_value_parse(*, criterion: Criterion, value: Any) -> str:
+    """Normalise an answer for a criterion: ``unknown``, ``yes``/``no`` or a whole number.
+
+    Raises ``ValidationError`` with a message that says what the criterion accepts.
+    """
+    if value is None or (isinstance(value, str) and value.strip().lower() == UNKNOWN):
+        return UNKNOWN
+    if criterion.answer_type == Criterion.AnswerType.YES_NO:
+        if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+            return value.strip().lower()
+        raise ValidationError(f'\'{criterion.key}\' takes "yes", "no" or "unknown".')
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        number = int(value.strip())
+    else:
+        number = None
+    if criterion.answer_type == Criterion.AnswerType.SCALE:
+        if number is None or not 1 <= number <= 5:
+            raise ValidationError(
+                f"'{criterion.key}' takes a whole number from 1 to 5, or \"unknown\"."
+            )
+        return str(number)
+    if number is None or not 0 <= number <= COUNT_MAX:
+        raise ValidationError(
+            f"'{criterion.key}' takes a count from 0 to {COUNT_MAX}, or \"unknown\"."
+        )
+    return str(number)
+
+
+def answers_upsert(*, option: Option, answers: Iterable[Mapping[str, Any]]) -> list[Answer]:
+    """Create or update the given answers of one option, all or nothing.
+
+    Each item has ``criterion`` (a key) and ``value``; ``note``, ``source``, ``told_on`` and
+    ``confirmed_in_writing`` are optional. A criterion must be published and apply to the
+    option's path. Errors are collected per item and raised together, keyed by position.
+    """
+    items = list(answers)
+    keys = [item.get("criterion") for item in items]
+    criteria = {
+        c.key: c
+        for c in Criterion.objects.published().filter(
+            key__in=[k for k in keys if isinstance(k, str)]
+        )
+    }
+    applicable = set(
+        Criterion.objects.published()
+        .filter(paths=option.path_id, key__in=list(criteria))
+        .values_list("key", flat=True)
+    )
+    errors: dict[str, list[str]] = {}
+    rows: list[Answer] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        key = item.get("criterion")
+        problems: list[str] = []
+        criterion = criteria.get(key) if isinstance(key, str) else None
+        if criterion is None:
+            problems.append(f"Unknown criterion {key!r}.")
+        elif key not in applicable:
+            problems.append(
+                f"'{key}' does not apply to a {option.path.name} option: "
+                "only the criteria of the option's path are asked."
+            )
+        elif key in seen:
+            problems.append(f"'{key}' appears more than once.")
+        else:
+            seen.add(key)
+            try:
+                value = answer_value_parse(criterion=criterion, value=item.get("value"))
+            except ValidationError as error:
+                problems.extend(error.messages)
+            else:
+                answer = Answer(
+                    option=option,
+                    criterion=criterion,
+                    value=value,
+                    note=item.get("note") or "",
+                    source=item.get("source") or "",
+                    told_on=item.get("told_on"),
+                    confirmed_in_writing=bool(item.get("confirmed_in_writing", False)),
+                )
+                try:
+                    answer.full_clean(exclude=["option", "criterion"], validate_unique=False)
+                except ValidationError as error:
+                    problems.extend(
+                        f"{name}: {' '.join(messages)}"
+                        for name, messages in error.message_dict.items()
+                    )
+                rows.append(answer)
+        if problems:
+            errors[str(index)] = problems
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["option", "criterion"],
+            update_fields=[
+                "value",
+                "note",
+                "source",
+                "told_on",
+                "confirmed_in_writing",
+                "updated_at",
+            ],
+        )
+        _touch(option.comparison)
+    return rows
+
+
+def weights_set(*, comparison: Comparison, weights: Mapping[str, int | None]) -> None:
+    """Set per-comparison weights by criterion key; ``None`` (or the default) removes one."""
+    # Only slug-shaped keys are looked up: anything else (a NUL byte PostgreSQL refuses,
+    # say) is simply not a criterion.
+    keys = [key for key in weights if isinstance(key, str) and KEY_PATTERN.fullmatch(key)]
+    criteria = {c.key: c for c in Criterion.objects.published().filter(key__in=keys)}
+    errors: dict[str, list[str]] = {}
+    for key, weight in weights.items():
+        if key not in criteria:
+            errors[key] = [f"Unknown criterion {key!r}."]
+        elif weight is not None and (
+            isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 100
+        ):
+            errors[key] = ["A weight is a whole number from 0 to 100."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        reset = [
+            criteria[key].pk
+            for key, weight in weights.items()
+            if weight is None or weight == criteria[key].default_weight
+        ]
+        WeightOverride.objects.filter(comparison=comparison, criterion_id__in=reset).delete()
+        WeightOverride.objects.bulk_create(
+            [
+                WeightOverride(comparison=comparison, criterion=criteria[key], weight=weight)
+                for key, weight in weights.items()
+                if weight is not None and weight != criteria[key].default_weight
+            ],
+            update_conflicts=True,
+            unique_fields=["comparison", "criterion"],
+            update_fields=["weight"],
+        )
+        _touch(comparison)
+
+
+def weights_reset(*, comparison: Comparison) -> None:
+    WeightOverride.objects.filter(comparison=comparison).delete()
+    _touch(comparison)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, Decimal | date):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def comparison_result_store(*, comparison: Comparison):
+    """Score the comparison and keep the result, with the scoring version, the weights and
+    the published version of each criterion and red-flag rule used, so an old result still
+    explains itself after the content changes.
+
+    The row is rewritten only when the inputs changed (content versions included), so
+    repeated views write nothing. The returned view carries the row as it was before, to
+    tell the user what changed since.
+    """
+    view = comparison_result(comparison=comparison)
+    data = view.score.as_dict()
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            {
+                "data": data,
+                "weights": view.weights,
+                "version": SCORING_VERSION,
+                "content_versions": view.content_versions,
+            },
+            sort_keys=True,
+            default=_json_default,
+        ).encode()
+    ).hexdigest()
+    stored = ComparisonResult.objects.filter(comparison=comparison).first()
+    if stored is None or stored.input_fingerprint != fingerprint:
+        ComparisonResult.objects.update_or_create(
+            comparison=comparison,
+            defaults={
+                "scoring_version": SCORING_VERSION,
+                "weights": view.weights,
+                "data": data,
+                "content_versions": view.content_versions,
+                "input_fingerprint": fingerprint,
+                "computed_at": timezone.now(),
+            },
+        )
+    return replace(view, previous_result=stored)

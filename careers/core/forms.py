@@ -1,0 +1,71 @@
+"""Helpers every app's forms and views share: binding a form to a POST, showing a service's
+errors beside the fields, date inputs, and the bounds a model states for a field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import HttpRequest, QueryDict
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The POST data to bind a form to, even when empty (an empty form is still a submission);
+    None on GET, so the form renders unbound."""
+    return request.POST if request.method == "POST" else None
+
+
+def service_errors_add(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside a field when it names one."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _limit(validator: MinValueValidator | MaxValueValidator) -> Any:
+    value = validator.limit_value
+    return value() if callable(value) else value
+
+
+def model_limits(model: type[models.Model], name: str) -> tuple[Any, Any]:
+    """The lowest and highest value a model field accepts, as its validators state them
+    (``None`` where it states none). The strictest wins: an integer column also carries the
+    database's own range."""
+    lowest = highest = None
+    for validator in model._meta.get_field(name).validators:
+        if isinstance(validator, MinValueValidator):
+            value = _limit(validator)
+            lowest = value if lowest is None else max(lowest, value)
+        elif isinstance(validator, MaxValueValidator):
+            value = _limit(validator)
+            highest = value if highest is None else min(highest, value)
+    return lowest, highest
+
+
+def model_bounds(model: type[models.Model], name: str) -> dict[str, Any]:
+    """``min_value`` and ``max_value`` for a form or serializer number field, read from the
+    model field, so the web form, the API and the model can never disagree."""
+    lowest, highest = model_limits(model, name)
+    return {"min_value": lowest, "max_value": highest}
+
+
+def model_form_field(model: type[models.Model], name: str, **overrides: Any) -> forms.Field:
+    """The form field Django makes for a model field (its length, digits, choices, whether
+    it is required), with the bounds its validators state, so they reach the browser's input
+    as ``min`` and ``max`` as well."""
+    model_field = model._meta.get_field(name)
+    bounds = {}
+    if isinstance(model_field, models.IntegerField | models.DecimalField | models.FloatField):
+        bounds = {
+            key: value for key, value in model_bounds(model, name).items() if value is not None
+        }
+    return model_field.formfield(**{**bounds, **overrides})

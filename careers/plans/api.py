@@ -1,0 +1,173 @@
+"""The learning plan API: a user's plans, their weekly check-ins (by week) and progress.
+
+Every queryset starts from the requesting user's own plans, so another user's plan answers
+404, never 403: its existence is not disclosed. Serializers validate, services write.
+"""
+
+import re
+from datetime import date
+from functools import cached_property
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+from careers.content.models import LearningTrack
+from careers.plans import services
+from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from careers.plans.selectors import plan_get, plan_list, plan_progress
+from careers.plans.serializers import (
+    CheckinSerializer,
+    CheckinWeekSerializer,
+    PlanProgressSerializer,
+    PlanSerializer,
+)
+
+WEEK_IN_URL = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class PlanViewSet(viewsets.ModelViewSet):
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LearningPlan.objects.none()
+        return plan_list(owner=self.request.user)
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        track = fields.pop("track", None) or LearningTrack.objects.published().first()
+        if track is None:
+            raise serializers.ValidationError({"track": ["There is no track to start from."]})
+        serializer.instance = services.plan_create(owner=self.request.user, track=track, **fields)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.plan_update(
+            plan=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.plan_delete(plan=instance)
+
+    @extend_schema(
+        responses=PlanProgressSerializer,
+        description="Where the learner stands this week: streak, papers against target, focus.",
+    )
+    def progress(self, request, pk=None):
+        progress = plan_progress(plan=self.get_object())
+        return Response(PlanProgressSerializer(progress).data)
+
+
+PLAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The plan's id.")
+WEEK_START = OpenApiParameter(
+    "week_start",
+    OpenApiTypes.DATE,
+    OpenApiParameter.PATH,
+    description="The Monday the week starts on, YYYY-MM-DD.",
+)
+UPSERT_RESPONSES = {200: CheckinWeekSerializer, 201: CheckinWeekSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PLAN_ID], description="The plan's check-ins, newest first."),
+    create=extend_schema(
+        parameters=[PLAN_ID],
+        responses={200: CheckinSerializer, 201: CheckinSerializer},
+        description=(
+            "Record the check-in of `week_start` (a Monday from the plan's first week to this "
+            "week): 201 when new, 200 when it updates that week's check-in."
+        ),
+    ),
+    retrieve=extend_schema(parameters=[PLAN_ID, WEEK_START]),
+    update=extend_schema(
+        parameters=[PLAN_ID, WEEK_START],
+        responses=UPSERT_RESPONSES,
+        description="Record or correct that week's check-in: 201 when new, 200 when updated.",
+    ),
+    partial_update=extend_schema(
+        parameters=[PLAN_ID, WEEK_START],
+        responses=UPSERT_RESPONSES,
+        description="Change some fields of that week's check-in (created when missing).",
+    ),
+)
+class CheckinViewSet(viewsets.GenericViewSet):
+    """URLs read /api/plans/{id}/checkins/ and /api/plans/{id}/checkins/{week_start}/."""
+
+    serializer_class = CheckinSerializer
+    lookup_url_kwarg = "week_start"
+
+    @cached_property
+    def plan(self) -> LearningPlan:
+        plan = plan_get(owner=self.request.user, plan_id=self.kwargs["id"])
+        if plan is None:
+            raise Http404
+        return plan
+
+    def get_queryset(self) -> QuerySet[WeeklyCheckin]:
+        if getattr(self, "swagger_fake_view", False):
+            return WeeklyCheckin.objects.none()
+        return (
+            WeeklyCheckin.objects.filter(plan=self.plan)
+            .select_related("project_step")
+            .prefetch_related(Prefetch("papers", queryset=PaperNote.objects.order_by("pk")))
+            .order_by("-week_start")
+        )
+
+    def get_serializer_class(self):
+        if self.action in ("list", "create"):
+            return CheckinSerializer
+        return CheckinWeekSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["plan"] = self.plan
+        return context
+
+    def get_week(self) -> date:
+        """The week named in the URL; one that is not a date names nothing there is."""
+        text = self.kwargs[self.lookup_url_kwarg]
+        try:
+            if WEEK_IN_URL.fullmatch(text):
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+        raise Http404
+
+    def list(self, request, id=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request, id=None):
+        plan = self.plan
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        return self._record(plan=plan, week=fields.pop("week_start"), fields=fields)
+
+    def retrieve(self, request, id=None, week_start=None):
+        checkin = self.get_queryset().filter(week_start=self.get_week()).first()
+        if checkin is None:
+            raise Http404
+        return Response(self.get_serializer(checkin).data)
+
+    def update(self, request, id=None, week_start=None, partial=False):
+        plan, week = self.plan, self.get_week()
+        serializer = self.get_serializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return self._record(plan=plan, week=week, fields=dict(serializer.validated_data))
+
+    def partial_update(self, request, id=None, week_start=None):
+        return self.update(request, id=id, week_start=week_start, partial=True)
+
+    def _record(self, *, plan: LearningPlan, week: date, fields: dict) -> Response:
+        existed = plan.checkins.filter(week_start=week).exists()
+        checkin = services.checkin_upsert(plan=plan, week=week, **fields)
+        checkin = self.get_queryset().get(pk=checkin.pk)
+        return Response(
+            self.get_serializer(checkin).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )

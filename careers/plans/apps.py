@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "careers.plans"
+    label = "plans"
+    verbose_name = "Learning plans"
+
+    def ready(self) -> None:
+        from careers.plans.previews import previews_register
+
+        previews_register()

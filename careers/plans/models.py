@@ -1,0 +1,166 @@
+"""Learning plans, weekly check-ins and the weekly nudge emails that keep them going."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from careers.accounts.models import validate_timezone
+from careers.content.models import (
+    LearningTrack,
+    Tip,
+    TrackProjectStep,
+    default_study_days,
+    validate_study_days,
+)
+
+MIN_WEEKS = 4
+MAX_WEEKS = 104
+TITLE_MAX_LENGTH = 200
+TAKEAWAY_MAX_LENGTH = 280
+# A start date outside these bounds is a typo; they also keep the week arithmetic a few
+# hundred weeks past the start inside Python's dates.
+EARLIEST_START = date(2000, 1, 1)
+LATEST_START_AHEAD = timedelta(days=366)
+
+
+def latest_start() -> date:
+    """The last day a plan may start on: a year from today."""
+    return timezone.localdate() + LATEST_START_AHEAD
+
+
+class LearningPlan(models.Model):
+    """A learner's plan, started from a curated track, and when to nudge them about it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_plans"
+    )
+    track = models.ForeignKey(LearningTrack, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(
+        validators=[
+            MinValueValidator(EARLIEST_START, "Start on %(limit_value)s or later."),
+            MaxValueValidator(
+                latest_start, "Start within a year: on %(limit_value)s at the latest."
+            ),
+        ]
+    )
+    weeks = models.PositiveSmallIntegerField(
+        "weeks for the specialization",
+        default=16,
+        validators=[MinValueValidator(MIN_WEEKS), MaxValueValidator(MAX_WEEKS)],
+    )
+    ml_course_first = models.BooleanField(
+        default=False, help_text="Take the machine learning course before the specialization."
+    )
+    study_days = models.JSONField(default=default_study_days, validators=[validate_study_days])
+    papers_per_week = models.PositiveSmallIntegerField(
+        default=2, validators=[MaxValueValidator(20)]
+    )
+    nudge_weekday = models.PositiveSmallIntegerField(
+        default=5, validators=[MaxValueValidator(6)], help_text="0 is Monday, 6 is Sunday."
+    )
+    nudge_hour = models.PositiveSmallIntegerField(
+        default=9, validators=[MaxValueValidator(23)], help_text="Local hour, 0-23."
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    nudges_enabled = models.BooleanField(default=True)
+    # When the next nudge is due, in UTC; null while nudges are off. The dispatcher's query
+    # (enabled and due) is served by the partial index below.
+    next_nudge_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_nudge_at"],
+                name="plan_due_idx",
+                condition=models.Q(nudges_enabled=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track} for {self.owner}"
+
+
+class WeeklyCheckin(models.Model):
+    """What the learner did in one week (Monday to Sunday in their time zone)."""
+
+    plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="checkins")
+    week_start = models.DateField(help_text="The Monday the week starts on.")
+    study_days_done = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(7)])
+    papers_read = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(50)])
+    project_step = models.ForeignKey(
+        TrackProjectStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    project_progress = models.PositiveSmallIntegerField(
+        "project step progress (%)", default=0, validators=[MaxValueValidator(100)]
+    )
+    handwritten_notes = models.BooleanField(default=False)
+    skipped = models.BooleanField(default=False, help_text="The learner chose to skip the week.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "week_start"], name="one_checkin_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} week of {self.week_start}"
+
+    @property
+    def counts_for_streak(self) -> bool:
+        return self.study_days_done > 0 or self.papers_read > 0
+
+
+class PaperNote(models.Model):
+    """A paper read in a week: its title and a one-line takeaway, both optional."""
+
+    checkin = models.ForeignKey(WeeklyCheckin, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    takeaway = models.CharField(max_length=TAKEAWAY_MAX_LENGTH, blank=True)
+
+    def __str__(self) -> str:
+        return self.title or "(untitled paper)"
+
+
+class NudgeDelivery(models.Model):
+    """One weekly nudge email: a small state machine, unique per plan and week.
+
+    The dispatcher creates the row (pending) in the same transaction that advances the
+    plan's next send time; the send task moves it pending -> sending with a conditional
+    update, so only one worker ever sends it, then to sent or failed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="deliveries")
+    week_start = models.DateField()
+    scheduled_for = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    tip = models.ForeignKey(Tip, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message_id = models.CharField(max_length=255, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start", "-id"]
+        verbose_name_plural = "nudge deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "week_start"], name="one_nudge_per_week")
+        ]
+        indexes = [models.Index(fields=["status", "sending_since"], name="nudge_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Nudge for plan {self.plan_id}, week of {self.week_start} ({self.status})"

@@ -1,0 +1,331 @@
+"""Weekly nudge emails: exactly one per plan and week.
+
+The dispatcher (run by beat every 15 minutes) decides who gets mail; workers only deliver.
+A plan is claimed, its delivery row written and its next send time advanced in one
+transaction, so a second dispatcher (beat firing twice, two beats, a manual run) finds
+nothing left to claim, and the unique (plan, week) row refuses a duplicate outright. The
+send task takes a delivery from pending to sending with a conditional UPDATE: a redelivered
+or retried task that finds it taken stops without sending.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from careers.content.feedback import advice_shown
+from careers.content.models import AdviceItem, Tip
+from careers.plans.emails import nudge_email, nudge_message_id
+from careers.plans.models import LearningPlan, NudgeDelivery
+from careers.plans.schedule import local_week_start, next_nudge_at
+from careers.plans.selectors import (
+    advice_for_nudges,
+    advice_of_the_week,
+    plan_progress,
+    tip_choose,
+    tips_for_track,
+    tips_last_sent,
+)
+from careers.plans.services import plan_nudges_stop
+
+logger = logging.getLogger(__name__)
+
+# Plans claimed per transaction: big enough to amortise the round trips, small enough that
+# the row locks are held for well under a second.
+CLAIM_BATCH_SIZE = 500
+# Deliveries per send task: one task's work stays short, so a killed worker redelivers
+# little and retries stay cheap.
+DELIVERY_CHUNK_SIZE = 50
+STUCK_AFTER = timedelta(minutes=30)
+# Longer than every retry's backoff added up (1 + 2 + ... + 32 minutes).
+PENDING_TOO_LONG = timedelta(hours=2)
+
+Status = NudgeDelivery.Status
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    created: int = 0
+    chunks: list[list[int]] = field(default_factory=list)
+
+
+def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
+    """Claim up to ``batch_size`` due plans; return (claimed, new delivery ids).
+
+    The claim is the row lock: rows another dispatcher holds are skipped, not waited for, so
+    each dispatcher claims its own plans and moves their next send time past ``now`` before
+    it commits. SQLite has no row locks and ignores ``FOR UPDATE``, but it needs none: every
+    transaction there is ``BEGIN IMMEDIATE`` (see the settings), which takes the database's
+    write lock before this SELECT, so a second dispatcher's claim starts only after the first
+    has committed and sees the plans already moved on.
+    """
+    due = LearningPlan.objects.filter(nudges_enabled=True, next_nudge_at__lte=now).order_by(
+        "next_nudge_at", "pk"
+    )
+    with transaction.atomic():
+        plans = list(due.select_for_update(skip_locked=True, of=("self",))[:batch_size])
+        if not plans:
+            return 0, []
+        deliveries: list[NudgeDelivery] = []
+        for plan in plans:
+            slot = plan.next_nudge_at
+            plan.next_nudge_at = next_nudge_at(
+                after=max(slot, now),
+                start_date=plan.start_date,
+                weekday=plan.nudge_weekday,
+                hour=plan.nudge_hour,
+                tz=plan.timezone,
+            )
+            # The nudge is about the week of its slot; after an outage of more than a week,
+            # about the current week (one email, not one per missed week).
+            about = slot if now - slot < timedelta(days=7) else now
+            deliveries.append(
+                NudgeDelivery(
+                    plan=plan,
+                    week_start=local_week_start(about, plan.timezone),
+                    scheduled_for=slot,
+                )
+            )
+        LearningPlan.objects.bulk_update(plans, ["next_nudge_at"])
+        # A delivery for that plan and week may exist already (a plan re-enabled within the
+        # week): the unique constraint keeps the first and ignores this one.
+        NudgeDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        # Only this pass's (plan, week) rows: other pending rows of these plans (a retry
+        # waiting for its backoff) are not this dispatcher's to enqueue.
+        wanted = {(d.plan_id, d.week_start) for d in deliveries}
+        ids = [
+            pk
+            for pk, plan_id, week in NudgeDelivery.objects.filter(
+                plan__in=plans, status=Status.PENDING
+            ).values_list("pk", "plan_id", "week_start")
+            if (plan_id, week) in wanted
+        ]
+    return len(plans), ids
+
+
+def nudges_dispatch(
+    *,
+    now: datetime | None = None,
+    enqueue: Callable[[list[int]], None] | None = None,
+    batch_size: int = CLAIM_BATCH_SIZE,
+    chunk_size: int = DELIVERY_CHUNK_SIZE,
+) -> DispatchReport:
+    """Claim every plan that is due at ``now`` and hand its delivery to ``enqueue`` in
+    chunks of ids, each chunk only after the transaction that created it has committed."""
+    now = now or timezone.now()
+    report = DispatchReport()
+    while True:
+        claimed, ids = _claim_batch(now=now, batch_size=batch_size)
+        if not claimed:
+            break
+        report.claimed += claimed
+        report.created += len(ids)
+        for start in range(0, len(ids), chunk_size):
+            chunk = ids[start : start + chunk_size]
+            report.chunks.append(chunk)
+            if enqueue is not None:
+                enqueue(chunk)
+        if claimed < batch_size:
+            break
+    return report
+
+
+def _is_permanent(error: smtplib.SMTPException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    code = getattr(error, "smtp_code", None)
+    return code is not None and code >= 500
+
+
+def deliveries_for_sending(*, delivery_ids: Iterable[int]) -> list[NudgeDelivery]:
+    """Deliveries with everything their emails need, in a fixed number of queries for any
+    number of them: plan, learner and track (1), courses, project steps, check-ins (3)."""
+    return list(
+        NudgeDelivery.objects.filter(pk__in=list(delivery_ids))
+        .select_related("plan__owner", "plan__track")
+        .prefetch_related("plan__track__courses", "plan__track__project_steps", "plan__checkins")
+        .order_by("pk")
+    )
+
+
+@dataclass
+class _Chunk:
+    """What the emails of one chunk share, read once for all of them."""
+
+    mailer: BaseEmailBackend
+    now: datetime
+    tips_by_track: dict[int, list[Tip]]
+    last_sent: dict[int, dict[int, date]]
+    advice_items: Sequence[AdviceItem]
+    # The advice of each email sent, counted in one go after the sends.
+    advice_sent: list[int] = field(default_factory=list)
+
+
+def nudges_deliver(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int], list[int]]:
+    """Send the deliveries nobody has sent yet, over one SMTP connection; return how many
+    were ``sent``, ``taken`` (another worker has them, or they are done), ``failed`` (for
+    good) or to ``retry``, and the ids to retry later. A single delivery is a chunk of one.
+
+    Everything the emails need is read once for the chunk, in a fixed number of queries;
+    each email then costs two writes, its claim and its outcome.
+    """
+    outcomes: dict[str, int] = {}
+    retry: list[int] = []
+    ids = list(delivery_ids)
+    try:
+        mailer = mail.mailers.default
+        mailer.open()
+    except (smtplib.SMTPException, OSError):
+        # The server is unreachable: the whole chunk is retried later, nothing was taken.
+        return {"retry": len(ids)}, ids
+    deliveries = deliveries_for_sending(delivery_ids=ids)
+    chunk = _Chunk(
+        mailer=mailer,
+        now=timezone.now(),
+        tips_by_track={
+            track_id: tips_for_track(track_id=track_id)
+            for track_id in {d.plan.track_id for d in deliveries}
+        },
+        last_sent=tips_last_sent(owner_ids={d.plan.owner_id for d in deliveries}),
+        advice_items=advice_for_nudges() if deliveries else [],
+    )
+    if len(deliveries) < len(ids):
+        outcomes["taken"] = len(ids) - len(deliveries)
+    try:
+        for delivery in deliveries:
+            outcome = _deliver(delivery, chunk)
+            if outcome == "retry":
+                retry.append(delivery.pk)
+                # The connection may be dead after a transient failure: start a fresh one.
+                mailer.close()
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    finally:
+        mailer.close()
+        _count_advice_shown(chunk.advice_sent)
+    return outcomes, retry
+
+
+def _deliver(delivery: NudgeDelivery, chunk: _Chunk) -> str:
+    """Send one delivery of a chunk if nobody else has, and say what happened."""
+    taken = NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, sending_since=chunk.now
+    )
+    if not taken:
+        return "taken"
+    plan = delivery.plan
+    if not plan.nudges_enabled:
+        return _finish(delivery, Status.FAILED, error="Nudges were turned off before sending.")
+    if not plan.owner.email:
+        return _finish(delivery, Status.FAILED, error="The learner has no email address.")
+
+    last_sent = chunk.last_sent.setdefault(plan.owner_id, {})
+    tip = tip_choose(tips=chunk.tips_by_track[plan.track_id], last_sent=last_sent)
+    advice = advice_of_the_week(items=chunk.advice_items, plan=plan, week=delivery.week_start)
+    try:
+        # The email speaks of the week it was scheduled for, even when sent late.
+        progress = plan_progress(plan=plan, now=max(chunk.now, delivery.scheduled_for))
+        message = nudge_email(delivery=delivery, progress=progress, tip=tip, advice=advice)
+    except Exception as error:
+        # A bug in building one email must not strand the rest of the chunk in pending.
+        logger.exception("could not build nudge delivery %s", delivery.pk)
+        return _finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
+    try:
+        chunk.mailer.send_messages([message])
+    except smtplib.SMTPException as error:
+        if not _is_permanent(error):
+            return _release(delivery, error)
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            # The address bounces for good: stop mailing it.
+            plan_nudges_stop(plan=plan)
+        return _finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
+    except (TimeoutError, OSError) as error:
+        return _release(delivery, error)
+    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        tip=tip,
+        message_id=nudge_message_id(delivery),
+        last_error="",
+    )
+    if tip is not None:
+        last_sent[tip.pk] = delivery.week_start
+    if advice is not None:
+        chunk.advice_sent.append(advice.pk)
+    return "sent"
+
+
+def _count_advice_shown(item_ids: list[int]) -> None:
+    """Count the advice of the emails that went out. The emails are sent whatever happens
+    here: a failed count is logged, never retried into a second copy of an email."""
+    try:
+        advice_shown(item_ids=item_ids, where="emails")
+    except DatabaseError:
+        logger.exception("could not count the advice shown in %d nudge emails", len(item_ids))
+
+
+def _finish(delivery: NudgeDelivery, status: str, *, error: str = "") -> str:
+    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=status, last_error=error[:2000]
+    )
+    return str(status)
+
+
+def _release(delivery: NudgeDelivery, error: Exception) -> str:
+    """Back to pending so the retry can take it again (the server may accept it later)."""
+    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=Status.PENDING, last_error=f"{type(error).__name__}: {error}"[:2000]
+    )
+    return "retry"
+
+
+def nudges_stuck(*, now: datetime | None = None) -> list[int]:
+    """Deliveries left in sending for longer than a send can take (a worker died mid-send),
+    or still pending long after their slot (their task was lost).
+
+    They are reported, not resent: the email may have left before the worker died, and a
+    second copy is worse than a missed one. The admin can resend after checking.
+    """
+    now = now or timezone.now()
+    stuck = list(
+        NudgeDelivery.objects.filter(
+            Q(status=Status.SENDING, sending_since__lt=now - STUCK_AFTER)
+            # Pending long after its slot: its task was lost before it ran.
+            | Q(status=Status.PENDING, scheduled_for__lt=now - PENDING_TOO_LONG)
+        ).values_list("pk", flat=True)
+    )
+    if stuck:
+        logger.warning("%d nudge deliveries stuck: %s", len(stuck), stuck[:50])
+    return stuck
+
+
+def nudge_resend(*, delivery: NudgeDelivery, now: datetime | None = None) -> bool:
+    """Put a failed or stuck delivery of the current week back to pending.
+
+    Stuck means in sending for longer than a send can take: a row a worker is sending right
+    now is left alone, or the resend could race it into a second email.
+    """
+    now = now or timezone.now()
+    week = local_week_start(now, delivery.plan.timezone)
+    stuck = Q(status=Status.SENDING, sending_since__lt=now - STUCK_AFTER)
+    return bool(
+        NudgeDelivery.objects.filter(
+            Q(status=Status.FAILED) | stuck, pk=delivery.pk, week_start=week
+        ).update(status=Status.PENDING, last_error="", sending_since=None)
+    )
+
+
+def nudges_give_up(*, delivery_ids: Iterable[int], error: str) -> int:
+    """Mark deliveries whose retries ran out as failed, so they show up and can be resent."""
+    return NudgeDelivery.objects.filter(pk__in=list(delivery_ids), status=Status.PENDING).update(
+        status=Status.FAILED, last_error=f"Gave up after retries: {error}"[:2000]
+    )

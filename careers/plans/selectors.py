@@ -1,0 +1,196 @@
+"""Reads of a learner's plans: the schedule, this week's focus, progress and streak."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from careers.accounts.models import Profile
+from careers.content.models import AdviceItem, Tip
+from careers.plans.models import LearningPlan, NudgeDelivery, WeeklyCheckin
+from careers.plans.schedule import (
+    WEEK,
+    WeekFocus,
+    local_week_start,
+    papers_per_year_pace,
+    papers_target,
+    plan_schedule,
+    week_number,
+    week_start,
+    weekly_streak,
+)
+
+
+def plan_list(*, owner: AbstractBaseUser) -> QuerySet[LearningPlan]:
+    return LearningPlan.objects.filter(owner=owner).select_related("track")
+
+
+def plan_get(*, owner: AbstractBaseUser, plan_id: int) -> LearningPlan | None:
+    return plan_list(owner=owner).filter(pk=plan_id).first()
+
+
+def calendar_plans(*, token: str) -> list[LearningPlan] | None:
+    """The plans behind a calendar feed token (all of one user's), or None for no such feed.
+
+    Tracks, courses and project steps come prefetched: one feed costs four queries however
+    many plans it shows."""
+    if not token:
+        return None
+    profile = Profile.objects.filter(calendar_token=token).first()
+    if profile is None:
+        return None
+    return list(
+        LearningPlan.objects.filter(owner_id=profile.user_id)
+        .select_related("track")
+        .prefetch_related("track__courses", "track__project_steps")
+        .order_by("start_date", "pk")
+    )
+
+
+def plan_week_schedule(*, plan: LearningPlan) -> list[WeekFocus]:
+    """The plan week by week, from its track and its own pace (2 queries)."""
+    track = plan.track
+    courses = [(c.title, c.weeks_share) for c in track.courses.all()]
+    steps = [s.title for s in track.project_steps.all()]
+    ml_course = (
+        (track.ml_course_title, track.ml_course_weeks)
+        if plan.ml_course_first and track.ml_course_title
+        else None
+    )
+    return plan_schedule(
+        weeks=plan.weeks, courses=courses, project_steps=steps, ml_course=ml_course
+    )
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan: LearningPlan
+    today: date
+    week: int
+    week_start: date
+    total_weeks: int
+    focus: WeekFocus | None
+    schedule: list[WeekFocus]
+    streak: int
+    papers_read: int
+    papers_target: int
+    papers_year_pace: int
+    this_week: WeeklyCheckin | None
+    finished: bool
+
+    def week_start_of(self, week: int) -> date:
+        return week_start(self.plan.start_date) + (week - 1) * WEEK
+
+
+def plan_progress(
+    *,
+    plan: LearningPlan,
+    now: datetime | None = None,
+    checkins: Sequence[WeeklyCheckin] | None = None,
+) -> PlanProgress:
+    """Where the learner stands this week (in their zone) against the plan.
+
+    ``checkins`` stands in for the plan's own, for a plan that is not saved (a preview)."""
+    now = now or timezone.now()
+    this_monday = local_week_start(now, plan.timezone)
+    today = timezone.localdate(now, timezone=ZoneInfo(plan.timezone))
+    schedule = plan_week_schedule(plan=plan)
+    week = week_number(start_date=plan.start_date, day=today)
+    checkins = list(plan.checkins.all() if checkins is None else checkins)
+    logged = [c.week_start for c in checkins if c.counts_for_streak]
+    skipped = [c.week_start for c in checkins if c.skipped and not c.counts_for_streak]
+    first_week = week_start(plan.start_date)
+    papers_read = sum(c.papers_read for c in checkins)
+    return PlanProgress(
+        plan=plan,
+        today=today,
+        week=week,
+        week_start=this_monday,
+        total_weeks=len(schedule),
+        focus=schedule[week - 1] if 1 <= week <= len(schedule) else None,
+        schedule=schedule,
+        streak=weekly_streak(
+            logged=logged, skipped=skipped, current_week=this_monday, first_week=first_week
+        ),
+        papers_read=papers_read,
+        papers_target=papers_target(papers_per_week=plan.papers_per_week, weeks_elapsed=week),
+        papers_year_pace=papers_per_year_pace(papers_read=papers_read, weeks_elapsed=week),
+        this_week=next((c for c in checkins if c.week_start == this_monday), None),
+        finished=week > len(schedule),
+    )
+
+
+def tips_for_track(*, track_id: int) -> list[Tip]:
+    """Published tips of a track and the general ones, in editorial order."""
+    return list(
+        Tip.objects.published().filter(Q(track=track_id) | Q(track=None)).order_by("position", "pk")
+    )
+
+
+def tips_last_sent(*, owner_ids: Iterable[int]) -> dict[int, dict[int, date]]:
+    """For each learner, the week each tip was last sent to them (one query for many)."""
+    rows = (
+        NudgeDelivery.objects.filter(plan__owner_id__in=list(owner_ids), tip__isnull=False)
+        .values("plan__owner_id", "tip")
+        .annotate(last=Max("week_start"))
+        .values_list("plan__owner_id", "tip", "last")
+    )
+    sent: dict[int, dict[int, date]] = {}
+    for owner_id, tip_id, last in rows:
+        sent.setdefault(owner_id, {})[tip_id] = last
+    return sent
+
+
+def tip_choose(*, tips: Sequence[Tip], last_sent: dict[int, date]) -> Tip | None:
+    """A tip not sent before (until all are used); then the one sent longest ago."""
+    unsent = [tip for tip in tips if tip.pk not in last_sent]
+    if unsent:
+        return unsent[0]
+    return min(tips, key=lambda tip: last_sent[tip.pk]) if tips else None
+
+
+def advice_for_nudges() -> list[AdviceItem]:
+    """Published advice in editorial order: the rotation weekly emails go through (1 query)."""
+    return list(AdviceItem.objects.published().order_by("position", "pk"))
+
+
+def advice_of_the_week(
+    *, items: Sequence[AdviceItem], plan: LearningPlan, week: date
+) -> AdviceItem | None:
+    """The item for this week of the plan: its week number picks it, so a resend of the same
+    week shows the same advice and each new week the next one."""
+    if not items:
+        return None
+    index = (week_start(week) - week_start(plan.start_date)).days // 7
+    return items[index % len(items)]
+
+
+def plan_for_link(*, plan_id: int) -> LearningPlan | None:
+    """The plan a signed email link names (the signature, not a session, authorises it)."""
+    return LearningPlan.objects.select_related("track").filter(pk=plan_id).first()
+
+
+def checkin_for_week(*, plan: LearningPlan, week: date) -> WeeklyCheckin | None:
+    return (
+        WeeklyCheckin.objects.filter(plan=plan, week_start=week).prefetch_related("papers").first()
+    )
+
+
+# The tips the plan page shows beside the schedule, by their seed keys, with the title of
+# their card; when an editor unpublishes or renames one, the page falls back to its own text.
+PLAN_PAGE_TIPS = {
+    "financial_aid": "If the fee is a hardship",
+    "handwritten_notes": "Take notes by hand",
+}
+
+
+def plan_tips(*, plan: LearningPlan, keys: Iterable[str]) -> dict[str, Tip]:
+    """Published tips of the plan's track, by key."""
+    tips = Tip.objects.published().filter(track=plan.track_id, key__in=list(keys))
+    return {tip.key: tip for tip in tips}

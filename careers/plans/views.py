@@ -1,0 +1,329 @@
+"""Pages of the learning plans, the pages behind the links in nudge emails, and the calendar
+feed. Forms in, services for writes, selectors for reads.
+
+Every page that names a plan loads it with the signed-in owner, so another user's plan is a
+404 like one that does not exist. State changes only on POST. The schedule is derived from
+the plan on every view, so an edit shows at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from careers.accounts.services import profile_get_or_create
+from careers.content.feedback import advice_feedback_set
+from careers.content.models import WEEKDAYS, AdviceItem
+from careers.core.forms import posted, service_errors_add
+from careers.plans import selectors, services
+from careers.plans.calendar import learning_calendar
+from careers.plans.forms import CheckinForm, PlanForm
+from careers.plans.links import NudgeLinkError, helpful_read, nudge_action_read, unsubscribe_read
+from careers.plans.models import LearningPlan, WeeklyCheckin
+from careers.plans.schedule import WeekFocus, week_start
+from careers.plans.selectors import PLAN_PAGE_TIPS, PlanProgress, calendar_plans, plan_for_link
+from careers.plans.services import checkin_record_action, plan_nudges_stop
+
+GET_POST = ["GET", "POST"]
+WEEKDAY_NAMES = dict(WEEKDAYS)
+
+
+def _plan(request: HttpRequest, plan_id: int) -> LearningPlan:
+    plan = selectors.plan_get(owner=request.user, plan_id=plan_id)
+    if plan is None:
+        raise Http404("No such learning plan.")
+    return plan
+
+
+def _week(value: str) -> date:
+    """The Monday in a check-in URL (ISO date); anything that is not a date is a 404."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Http404("No such week.") from None
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One week of the schedule table, with what was logged for it."""
+
+    focus: WeekFocus
+    monday: date
+    sunday: date
+    checkin: WeeklyCheckin | None
+    is_current: bool
+    can_log: bool
+
+
+def _schedule_rows(progress: PlanProgress) -> list[ScheduleRow]:
+    checkins = {c.week_start: c for c in progress.plan.checkins.all()}
+    rows = []
+    for focus in progress.schedule:
+        monday = progress.week_start_of(focus.week)
+        rows.append(
+            ScheduleRow(
+                focus=focus,
+                monday=monday,
+                sunday=monday + timedelta(days=6),
+                checkin=checkins.get(monday),
+                is_current=monday == progress.week_start,
+                can_log=monday <= progress.week_start,
+            )
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plan_list(owner=request.user))
+    if not plans:
+        return redirect("plans:plan_create")
+    progresses = [selectors.plan_progress(plan=plan) for plan in plans]
+    return render(request, "plans/list.html", {"progresses": progresses})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def plan_create(request: HttpRequest) -> HttpResponse:
+    profile = profile_get_or_create(user=request.user)
+    form = PlanForm(posted(request), timezone_name=profile.timezone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(owner=request.user, **form.plan_fields())
+        except ValidationError as error:
+            service_errors_add(form, error)
+        else:
+            messages.success(request, "Your learning plan is ready.")
+            if form.ml_course_suggested:
+                messages.info(
+                    request,
+                    "Your prerequisites check suggests the machine learning course first, "
+                    "so your plan starts with it.",
+                )
+            return redirect("plans:plan_detail", plan_id=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": None})
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    # One query for the check-ins, shared by the progress and the schedule table.
+    prefetch_related_objects([plan], "checkins__papers", "checkins__project_step")
+    progress = selectors.plan_progress(plan=plan)
+    rows = _schedule_rows(progress)
+    tips = selectors.plan_tips(plan=plan, keys=list(PLAN_PAGE_TIPS))
+    feed_path = reverse(
+        "plans:plan_calendar_feed", args=[profile_get_or_create(user=request.user).calendar_token]
+    )
+    return render(
+        request,
+        "plans/detail.html",
+        {
+            "plan": plan,
+            "progress": progress,
+            "rows": rows,
+            "week_end": progress.week_start + timedelta(days=6),
+            "logged_checkins": [c for c in plan.checkins.all() if c.papers.all()],
+            "first_focus": progress.schedule[0] if progress.schedule else None,
+            "study_day_names": [WEEKDAY_NAMES[day] for day in sorted(plan.study_days)],
+            "nudge_day": WEEKDAY_NAMES[plan.nudge_weekday],
+            "financial_aid_tip": tips.get("financial_aid"),
+            "handwritten_notes_tip": tips.get("handwritten_notes"),
+            "tip_titles": PLAN_PAGE_TIPS,
+            "calendar_url": settings.SITE_URL + feed_path,
+        },
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    form = PlanForm(posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(plan=plan, **form.plan_fields())
+        except ValidationError as error:
+            service_errors_add(form, error)
+        else:
+            messages.success(request, "Plan saved. The schedule and the next nudge follow it.")
+            return redirect("plans:plan_detail", plan_id=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    if request.method == "POST":
+        services.plan_delete(plan=plan)
+        messages.success(request, f"Your plan “{plan.track.name}” was deleted.")
+        return redirect("dashboard")
+    return render(request, "plans/confirm_delete.html", {"plan": plan})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def checkin_edit(request: HttpRequest, plan_id: int, week: str) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    monday = _week(week)
+    context = {
+        "plan": plan,
+        "week": monday,
+        "sunday": monday + timedelta(days=6),
+        "week_number": (monday - week_start(plan.start_date)).days // 7 + 1,
+    }
+    try:
+        services.checkin_week_validate(plan=plan, week=monday)
+    except ValidationError as error:
+        # A future week, a week before the plan, or not a Monday: say which, offer no form.
+        return render(
+            request,
+            "plans/checkin_form.html",
+            {**context, "form": None, "week_errors": error.messages},
+            status=400,
+        )
+    checkin = selectors.checkin_for_week(plan=plan, week=monday)
+    form = CheckinForm(posted(request), plan=plan, checkin=checkin)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_upsert(
+                plan=plan, week=monday, papers=form.papers(), **form.checkin_fields()
+            )
+        except ValidationError as error:
+            service_errors_add(form, error)
+        else:
+            messages.success(request, f"The week of {monday.day} {monday:%B %Y} is saved.")
+            return redirect("plans:plan_detail", plan_id=plan.pk)
+    schedule = selectors.plan_week_schedule(plan=plan)
+    number = context["week_number"]
+    focus = schedule[number - 1] if 1 <= number <= len(schedule) else None
+    return render(
+        request,
+        "plans/checkin_form.html",
+        {**context, "form": form, "checkin": checkin, "focus": focus},
+    )
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    services.calendar_token_regenerate(user=request.user)
+    messages.success(
+        request,
+        "Your calendar feed has a new address. The old one no longer works: subscribe again "
+        "with the new one.",
+    )
+    return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#calendar")
+
+
+# -- Pages behind the links in nudge emails, and the calendar feed -----------------------------
+#
+# A GET never changes anything: mail scanners and link previews follow links. It shows what
+# the link would do and a button; the POST does it. The signed token in the URL is what
+# authorises the change, so these pages work without a session.
+
+
+ACTION_LABELS = {
+    "studied": "Record that you studied this week",
+    "papers": "Record the papers you read this week",
+    "skip": "Skip this week",
+}
+
+
+def _link_error(request: HttpRequest, error: NudgeLinkError) -> HttpResponse:
+    return render(request, "plans/nudges/link_error.html", {"message": str(error)}, status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def nudge_action(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        action = nudge_action_read(token)
+    except NudgeLinkError as error:
+        return _link_error(request, error)
+    plan = plan_for_link(plan_id=action.plan_id)
+    if plan is None:
+        raise Http404("This plan no longer exists.")
+    context = {"action": action, "plan": plan, "label": ACTION_LABELS[action.action]}
+    if request.method == "POST":
+        try:
+            checkin = checkin_record_action(
+                plan=plan, week=action.week, action=action.action, papers=action.papers
+            )
+        except ValidationError as error:
+            # The plan changed since the email (a later start, another zone): say why.
+            return _link_error(request, NudgeLinkError(" ".join(error.messages)))
+        return render(request, "plans/nudges/action_done.html", {**context, "checkin": checkin})
+    return render(request, "plans/nudges/action_confirm.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def nudge_helpful(request: HttpRequest, token: str) -> HttpResponse:
+    """The learner's answer to the advice of the week: recorded for the plan's owner the
+    link was signed for, whoever is logged in (or nobody)."""
+    try:
+        vote = helpful_read(token)
+    except NudgeLinkError as error:
+        return _link_error(request, error)
+    item = AdviceItem.objects.published().filter(pk=vote.item_id).first()
+    if item is None:
+        raise Http404("This advice is no longer published.")
+    learner = get_user_model().objects.filter(pk=vote.user_id, is_active=True).first()
+    if learner is None:
+        raise Http404("This account no longer exists.")
+    context = {"item": item, "helpful": vote.helpful}
+    if request.method == "POST":
+        advice_feedback_set(user=learner, item=item, helpful=vote.helpful)
+        return render(request, "plans/nudges/helpful_done.html", context)
+    return render(request, "plans/nudges/helpful_confirm.html", context)
+
+
+@never_cache
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without cookies or a CSRF token.
+@require_http_methods(["GET", "POST"])
+def nudge_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        plan_id = unsubscribe_read(token)
+    except NudgeLinkError as error:
+        return _link_error(request, error)
+    plan = plan_for_link(plan_id=plan_id)
+    if plan is None:
+        # Nothing left to unsubscribe from: say so, successfully.
+        return render(request, "plans/nudges/unsubscribed.html", {"plan": None})
+    if request.method == "POST":
+        plan_nudges_stop(plan=plan)
+        return render(request, "plans/nudges/unsubscribed.html", {"plan": plan})
+    return render(request, "plans/nudges/unsubscribe_confirm.html", {"plan": plan})
+
+
+@require_GET
+def plan_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The study sessions of a learner's plans as iCalendar, at a secret per-user URL the
+    learner can renew."""
+    plans = calendar_plans(token=token)
+    if plans is None:
+        raise Http404("No calendar at this address.")
+    response = HttpResponse(
+        learning_calendar(plans=plans), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="learning-plan.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
