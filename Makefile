@@ -9,7 +9,7 @@ VENV := .venv
 UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help uv install migrate seeds demo-user run test lint format check-migrations screenshots bench-nudges clean
+.PHONY: help uv install migrate seeds demo-user run test test-fast lint format check-migrations screenshots bench-nudges clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ check-migrations: install  ## Fail when models changed without a migration
 
 test: lint check-migrations  ## Lint, then run the whole test suite
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install  ## While working: the suite without the slow tests (browsers, subprocesses, schemathesis)
+	$(VENV)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 screenshots: install  ## Refresh the README's screenshots from the browser test
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/python -m pytest -q tests/browser/test_comparison_flow.py

@@ -9,6 +9,13 @@ from tests.factories import UserFactory
 from tests.smtp_sink import SmtpSink
 
 
+def pytest_collection_modifyitems(items):
+    """Browser and integration tests start processes of their own: they are slow by nature."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     """Each test gets a cache of its own (throttle counters, never shared between tests)

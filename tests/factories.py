@@ -1,10 +1,30 @@
+"""Factories for every model tests build. Content factories make published items; a factory
+that names a seeded item by its key (``path_slug="phd"``) takes the seeded one when the test
+loaded the seeds, and builds its own otherwise, so a test needs the seeds only when it says so.
+"""
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from careers.accounts.models import Profile
 from careers.comparisons.models import Answer, Comparison, Option
-from careers.content.models import AdviceItem, CareerPath, Criterion, RedFlagRule, Status, Tag
+from careers.content.models import (
+    AdviceItem,
+    CareerPath,
+    Criterion,
+    LearningTrack,
+    RedFlagRule,
+    Status,
+    Tag,
+    Tip,
+    TrackCourse,
+    TrackPrerequisite,
+    TrackProjectStep,
+)
+from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from careers.plans.schedule import week_start
+from careers.plans.services import plan_create
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -128,7 +148,8 @@ class ComparisonFactory(factory.django.DjangoModelFactory):
 
 
 class OptionFactory(factory.django.DjangoModelFactory):
-    """An option on a seeded path, named by slug (``path_slug="phd"``)."""
+    """An option on a path named by slug (``path_slug="phd"``): the seeded path when the
+    seeds are loaded, else one of its own."""
 
     class Meta:
         model = Option
@@ -136,14 +157,20 @@ class OptionFactory(factory.django.DjangoModelFactory):
 
     comparison = factory.SubFactory(ComparisonFactory)
     path_slug = "industry-team"
-    path = factory.LazyAttribute(lambda option: CareerPath.objects.get(slug=option.path_slug))
+    path = factory.LazyAttribute(lambda option: CareerPathFactory(slug=option.path_slug))
     organisation = factory.Sequence(lambda n: f"Organisation {n}")
     base_salary = 150_000
     currency = "USD"
 
 
+def _criterion_for(answer) -> Criterion:
+    """The criterion named by key: the seeded one, or a new one asked on the option's path."""
+    existing = Criterion.objects.filter(key=answer.criterion_key).first()
+    return existing or CriterionFactory(key=answer.criterion_key, paths=[answer.option.path])
+
+
 class AnswerFactory(factory.django.DjangoModelFactory):
-    """An answer to a seeded criterion, named by key (``criterion_key="manager_met"``)."""
+    """An answer to a criterion named by key (``criterion_key="manager_met"``)."""
 
     class Meta:
         model = Answer
@@ -151,7 +178,116 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
     option = factory.SubFactory(OptionFactory)
     criterion_key = "manager_known"
-    criterion = factory.LazyAttribute(
-        lambda answer: Criterion.objects.get(key=answer.criterion_key)
-    )
+    criterion = factory.LazyAttribute(_criterion_for)
     value = "yes"
+
+
+class LearningTrackFactory(factory.django.DjangoModelFactory):
+    """A published track with the two core prerequisites, three courses and three project
+    steps (the seeded track has more of each)."""
+
+    class Meta:
+        model = LearningTrack
+        django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"track-{n}")
+    name = factory.Sequence(lambda n: f"Track {n}")
+    summary = "A steady route into deep learning."
+    ml_course_title = "Machine Learning"
+    ml_course_weeks = 11
+    specialization_title = "Deep Learning Specialization"
+    default_weeks = 16
+    papers_per_week = 2
+    study_days = factory.LazyFunction(lambda: [5, 6])
+    citation_span = "12:46-13:16"
+    status = Status.PUBLISHED
+    version = 1
+
+    @factory.post_generation
+    def prerequisites(self, create, extracted, **kwargs):
+        if create and not self.prerequisites.exists():
+            for position, (key, question) in enumerate(
+                extracted
+                or [
+                    ("python", "Can you write basic programs in Python?"),
+                    ("matrix_multiplication", "Can you multiply two matrices?"),
+                ],
+                start=1,
+            ):
+                TrackPrerequisite.objects.create(
+                    track=self, position=position, key=key, question=question
+                )
+
+    @factory.post_generation
+    def courses(self, create, extracted, **kwargs):
+        if create and not self.courses.exists():
+            for position, (title, share) in enumerate(
+                extracted or [("Neural networks", 2), ("Tuning", 1), ("Sequences", 1)], start=1
+            ):
+                TrackCourse.objects.create(
+                    track=self, position=position, title=title, weeks_share=share
+                )
+
+    @factory.post_generation
+    def project_steps(self, create, extracted, **kwargs):
+        if create and not self.project_steps.exists():
+            for position, title in enumerate(
+                extracted or ["MNIST", "Fashion-MNIST", "Your own project"], start=1
+            ):
+                TrackProjectStep.objects.create(track=self, position=position, title=title)
+
+
+class TipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tip
+
+    key = factory.Sequence(lambda n: f"tip_{n}")
+    text = factory.Sequence(lambda n: f"Tip number {n}: study on fixed days.")
+    citation_span = "14:15-15:03"
+    status = Status.PUBLISHED
+    version = 1
+
+
+class LearningPlanFactory(factory.django.DjangoModelFactory):
+    """A plan made as the plan page makes it (``plan_create``): the track's pace and study
+    days and the owner's time zone unless given; ``now=`` sets when it was made, which
+    decides its first send time."""
+
+    class Meta:
+        model = LearningPlan
+
+    owner = factory.SubFactory(UserFactory)
+    track = factory.SubFactory(LearningTrackFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return plan_create(**kwargs)
+
+
+class WeeklyCheckinFactory(factory.django.DjangoModelFactory):
+    """One week's check-in, the plan's first week unless given; ``papers=[{"title": ...}]``
+    adds paper notes."""
+
+    class Meta:
+        model = WeeklyCheckin
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(LearningPlanFactory)
+    week_start = factory.LazyAttribute(lambda checkin: week_start(checkin.plan.start_date))
+    study_days_done = 1
+
+    @factory.post_generation
+    def papers(self, create, extracted, **kwargs):
+        if create and extracted:
+            PaperNote.objects.bulk_create(
+                PaperNote(
+                    checkin=self,
+                    title=paper.get("title", ""),
+                    takeaway=paper.get("takeaway", ""),
+                )
+                for paper in extracted
+            )
+            if self.papers_read < len(extracted):
+                self.papers_read = len(extracted)
+                self.save(update_fields=["papers_read"])

@@ -2,7 +2,12 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from tests.processes import ROOT, child_env, run_manage, settings_of
+
+# Each test starts Django in a process of its own, with the environment it checks.
+pytestmark = pytest.mark.slow
 
 
 def test_with_no_environment_it_runs_embedded(tmp_path):

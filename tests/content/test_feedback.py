@@ -36,7 +36,6 @@ from careers.plans.emails import nudge_preview
 from careers.plans.links import helpful_token
 from careers.plans.models import LearningPlan, NudgeDelivery, WeeklyCheckin
 from careers.plans.selectors import advice_for_nudges, advice_of_the_week
-from tests.careers.test_nudges import FIRST_SLOT, make_plan
 from tests.factories import (
     AdviceItemFactory,
     CareerPathFactory,
@@ -45,6 +44,7 @@ from tests.factories import (
     OptionFactory,
     UserFactory,
 )
+from tests.plans.test_nudges import FIRST_SLOT, make_plan
 
 
 def stats(item: AdviceItem) -> tuple[int, int]:

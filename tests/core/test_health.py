@@ -33,6 +33,7 @@ def test_it_answers_503_when_the_embedded_broker_folder_is_unwritable(
     assert response.json()["broker"]["status"] == "down"
 
 
+@pytest.mark.slow  # a Django process of its own, pointed at a database that is not there
 def test_it_answers_503_when_the_database_is_down(tmp_path):
     # A real process whose database is a PostgreSQL port where nothing listens.
     code = (

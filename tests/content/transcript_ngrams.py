@@ -2,7 +2,7 @@
 
 The transcript is not part of the repository; its runs are kept as short hashes so the
 check works on any clone without shipping the text. Regenerate with
-``python -m tests.careers.transcript_ngrams ../shared/seed/000_82cf178448d910de.txt``.
+``python -m tests.content.transcript_ngrams ../shared/seed/000_82cf178448d910de.txt``.
 """
 
 import hashlib

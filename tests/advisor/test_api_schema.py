@@ -27,6 +27,9 @@ from careers.plans.schedule import week_start
 from careers.plans.services import checkin_upsert, plan_create
 from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
 
+# Hypothesis sends hundreds of generated requests to every operation of the schema.
+pytestmark = pytest.mark.slow
+
 schema = schemathesis.openapi.from_wsgi(
     "/api/schema/",
     get_wsgi_application(),

@@ -19,7 +19,7 @@ from careers.content.models import (
 )
 from careers.content.seeds import seeds_load
 from careers.content.snapshots import SnapshotError
-from tests.careers import transcript_ngrams
+from tests.content import transcript_ngrams
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 TRANSCRIPT = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_82cf178448d910de.txt"
