@@ -136,3 +136,20 @@ def test_it_groups_templates_by_app():
     # admin/ and registration/ are the names Django's admin and auth views look for.
     assert folders <= {*APPS, "admin", "registration"}
     assert {p.name for p in (templates / "admin").iterdir() if p.is_dir()} <= set(APPS)
+
+
+def suite_modules() -> list[Path]:
+    return sorted((ROOT / "tests").rglob("test_*.py"))
+
+
+@pytest.mark.parametrize("path", suite_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_it_names_every_test_for_what_it_does(path):
+    tree = ast.parse(path.read_text())
+    misnamed = [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test_")
+        and not node.name.startswith("test_it_")
+    ]
+    assert not misnamed, f"name them test_it_<does_something>: {misnamed}"

@@ -73,7 +73,7 @@ def test_it_logs_in_and_out(client, alice):
     assert client.get("/dashboard/").status_code == 302
 
 
-def test_the_dashboard_needs_a_login(client, db):
+def test_it_requires_a_login_for_the_dashboard(client, db):
     response = client.get("/dashboard/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -117,7 +117,7 @@ def test_it_resets_a_forgotten_password_by_email(client, alice, settings):
     assert alice.check_password("a-brand-new-passphrase")
 
 
-def test_a_reset_for_an_unknown_email_sends_nothing_and_says_the_same(client, db):
+def test_it_sends_nothing_and_says_the_same_on_a_reset_for_an_unknown_email(client, db):
     response = client.post("/accounts/password_reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert mail.outbox == []
@@ -133,14 +133,14 @@ def test_it_saves_the_time_zone_on_the_profile_page(client, alice):
     assert Profile.objects.get(user=alice).timezone == "America/New_York"
 
 
-def test_a_user_without_a_profile_gets_one_on_the_profile_page(client, db):
+def test_it_gives_a_user_without_a_profile_one_on_the_profile_page(client, db):
     user = get_user_model().objects.create_user("root", password=PASSWORD)
     client.force_login(user)
     assert client.get("/accounts/profile/").status_code == 200
     assert Profile.objects.get(user=user).timezone == "UTC"
 
 
-def test_requests_run_in_the_users_time_zone(alice, rf):
+def test_it_runs_requests_in_the_users_time_zone(alice, rf):
     alice.profile.timezone = "Asia/Tokyo"
     alice.profile.save()
     seen = {}
@@ -169,7 +169,7 @@ def test_it_issues_an_api_token_for_a_username_and_password(alice):
     assert api.get("/api/paths/").status_code == 200
 
 
-def test_a_wrong_password_gets_no_token(alice):
+def test_it_issues_no_token_for_a_wrong_password(alice):
     response = APIClient().post("/api/auth/token/", {"username": "alice", "password": "nope"})
     assert response.status_code == 400
     assert not Token.objects.exists()

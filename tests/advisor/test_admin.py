@@ -11,8 +11,7 @@ from careers.content.snapshots import item_snapshot
 from careers.content.workflow import revision_save
 from careers.plans.models import NudgeDelivery
 from careers.plans.schedule import week_start
-from careers.plans.services import checkin_upsert, plan_create
-from tests.factories import UserFactory
+from tests.factories import LearningPlanFactory, UserFactory, WeeklyCheckinFactory
 
 MODEL_ADMINS = sorted(
     (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
@@ -29,8 +28,8 @@ def one_of_everything(seeded, alice, client):
     Group.objects.create(name="Editors")
     Token.objects.create(user=alice)
     client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
-    plan = plan_create(owner=alice, track=LearningTrack.objects.get())
-    checkin_upsert(plan=plan, week=week_start(plan.start_date), study_days_done=1)
+    plan = LearningPlanFactory(owner=alice, track=LearningTrack.objects.get())
+    WeeklyCheckinFactory(plan=plan, study_days_done=1)
     NudgeDelivery.objects.create(
         plan=plan, week_start=week_start(plan.start_date), scheduled_for=timezone.now()
     )
@@ -43,7 +42,7 @@ def one_of_everything(seeded, alice, client):
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), MODEL_ADMINS)
-def test_every_changelist_loads_with_search_and_filters(
+def test_it_loads_every_changelist_with_search_and_filters(
     admin_client, seeded, app_label, model_name
 ):
     url = reverse(f"admin:{app_label}_{model_name}_changelist")
@@ -52,7 +51,7 @@ def test_every_changelist_loads_with_search_and_filters(
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), MODEL_ADMINS)
-def test_every_change_form_loads(
+def test_it_loads_every_change_form(
     admin_client, one_of_everything, rf, admin_user, app_label, model_name
 ):
     model = next(m for m in admin.site._registry if m._meta.model_name == model_name)
@@ -68,7 +67,7 @@ def test_every_change_form_loads(
     assert admin_client.get(url).status_code == 200
 
 
-def test_the_admin_refuses_a_span_outside_the_interview(admin_client, seeded):
+def test_it_refuses_a_span_outside_the_interview_in_the_admin(admin_client, seeded):
     from careers.content.models import AdviceItem
 
     item = AdviceItem.objects.first()
@@ -85,7 +84,7 @@ def test_the_admin_refuses_a_span_outside_the_interview(admin_client, seeded):
     assert item.citation_span != "26:00-27:00"
 
 
-def test_normal_users_cannot_reach_the_admin(client, alice):
+def test_it_keeps_normal_users_out_of_the_admin(client, alice):
     client.force_login(alice)
     response = client.get("/admin/content/criterion/")
     assert response.status_code == 302

@@ -23,9 +23,13 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from careers.content.models import AdviceItem, CareerPath, Criterion, LearningTrack, RedFlagRule
-from careers.plans.schedule import week_start
-from careers.plans.services import checkin_upsert, plan_create
-from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
+from tests.factories import (
+    AnswerFactory,
+    ComparisonFactory,
+    LearningPlanFactory,
+    OptionFactory,
+    WeeklyCheckinFactory,
+)
 
 # Hypothesis sends hundreds of generated requests to every operation of the schema.
 pytestmark = pytest.mark.slow
@@ -78,9 +82,8 @@ def owned(seeded, alice, monkeypatch):
     AnswerFactory(option=startup, criterion_key="peers_met", value="4")
     phd = OptionFactory(comparison=comparison, path_slug="phd")
     AnswerFactory(option=phd, criterion_key="people_feel_right", value="unknown")
-    plan = plan_create(owner=alice, track=LearningTrack.objects.get())
-    week = week_start(plan.start_date)
-    checkin_upsert(plan=plan, week=week, study_days_done=2, papers=[{"title": "Attention"}])
+    plan = LearningPlanFactory(owner=alice, track=LearningTrack.objects.get())
+    checkin = WeeklyCheckinFactory(plan=plan, study_days_done=2, papers=[{"title": "Attention"}])
     yield {
         "token": Token.objects.create(user=alice).key,
         "id": [comparison.pk],
@@ -89,7 +92,7 @@ def owned(seeded, alice, monkeypatch):
         "/api/advice/": list(AdviceItem.objects.values_list("slug", flat=True)),
         "/api/criteria/": list(Criterion.objects.values_list("key", flat=True)),
         "/api/red-flags/": list(RedFlagRule.objects.values_list("key", flat=True)),
-        "plans": {"id": [plan.pk], "week_start": [week.isoformat()]},
+        "plans": {"id": [plan.pk], "week_start": [checkin.week_start.isoformat()]},
     }
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

@@ -12,13 +12,13 @@ from tests.processes import ROOT, child_env
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
-def test_the_app_serialises_json_only():
+def test_it_serialises_json_only():
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
     assert app.conf.result_serializer == "json"
 
 
-def test_the_beat_schedule_is_in_code():
+def test_it_defines_the_beat_schedule_in_code():
     entries = app.conf.beat_schedule
     assert entries["health-ping"]["task"] == "careers.core.tasks.health_ping"
     assert "careers.core.tasks.health_ping" in app.tasks
@@ -34,7 +34,7 @@ def test_the_beat_schedule_is_in_code():
 
 @pytest.mark.integration
 @pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: no Redis broker to test with")
-def test_a_real_worker_runs_a_task_through_redis(tmp_path):
+def test_it_runs_a_task_on_a_real_worker_through_redis(tmp_path):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
         [

@@ -10,7 +10,7 @@ from tests.processes import ROOT, child_env, run_manage, settings_of
 pytestmark = pytest.mark.slow
 
 
-def test_with_no_environment_it_runs_embedded(tmp_path):
+def test_it_runs_embedded_with_no_environment(tmp_path):
     values = settings_of(
         "DATABASES['default']['ENGINE']",
         "DATABASES['default']['NAME']",
@@ -38,7 +38,7 @@ def test_with_no_environment_it_runs_embedded(tmp_path):
     assert (tmp_path / "broker" / "queue").is_dir()
 
 
-def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
+def test_it_switches_to_postgresql_and_redis_with_database_and_redis_urls(tmp_path):
     values = settings_of(
         "DATABASES['default']['ENGINE']",
         "DATABASES['default']['HOST']",
@@ -58,7 +58,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
     assert values["CACHES['default']['BACKEND']"] == "django.core.cache.backends.redis.RedisCache"
 
 
-def test_email_url_selects_smtp(tmp_path):
+def test_it_selects_smtp_with_an_email_url(tmp_path):
     values = settings_of(
         "MAILERS['default']['BACKEND']",
         "MAILERS['default']['OPTIONS']['host']",
@@ -82,7 +82,7 @@ def test_it_refuses_to_start_with_debug_off_and_no_secret_key(tmp_path):
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_the_deploy_check_passes_with_debug_off(tmp_path):
+def test_it_passes_the_deploy_check_with_debug_off(tmp_path):
     result = run_manage(
         ["check", "--deploy", "--fail-level", "WARNING"],
         check=False,
@@ -96,7 +96,7 @@ def test_the_deploy_check_passes_with_debug_off(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_the_deploy_check_still_passes_behind_a_tls_proxy(tmp_path):
+def test_it_still_passes_the_deploy_check_behind_a_tls_proxy(tmp_path):
     result = run_manage(
         ["check", "--deploy", "--fail-level", "WARNING"],
         check=False,
@@ -111,7 +111,7 @@ def test_the_deploy_check_still_passes_behind_a_tls_proxy(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def test_security_headers_and_a_strict_content_security_policy(client, db):
+def test_it_sends_security_headers_and_a_strict_content_security_policy(client, db):
     response = client.get("/")
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
@@ -122,14 +122,14 @@ def test_security_headers_and_a_strict_content_security_policy(client, db):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_pages_link_no_external_assets(client, db):
+def test_it_links_no_external_assets_from_pages(client, db):
     html = client.get("/").content.decode()
     assert "<script>" not in html
     for attribute in ('src="http', 'href="http', 'src="//', 'href="//'):
         assert attribute not in html
 
 
-def test_debug_off_serves_compressed_hashed_static_files(tmp_path):
+def test_it_serves_compressed_hashed_static_files_with_debug_off(tmp_path):
     values = settings_of(
         "STORAGES['staticfiles']['BACKEND']",
         "SECURE_HSTS_SECONDS",
@@ -145,7 +145,7 @@ def test_debug_off_serves_compressed_hashed_static_files(tmp_path):
     assert values["SESSION_COOKIE_SECURE"] == "True"
 
 
-def test_gunicorn_loads_the_app(tmp_path):
+def test_it_loads_the_app_in_gunicorn(tmp_path):
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "--check-config", "advisor.wsgi"],
         cwd=ROOT,
@@ -158,7 +158,7 @@ def test_gunicorn_loads_the_app(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def test_every_environment_variable_is_documented():
+def test_it_documents_every_environment_variable():
     settings_source = (ROOT / "advisor" / "settings.py").read_text()
     read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', settings_source))
     read |= set(re.findall(r'Env\(\)\.\w+\("([A-Z_]+)"', settings_source))
@@ -167,7 +167,7 @@ def test_every_environment_variable_is_documented():
     assert sorted(read - documented) == []
 
 
-def test_the_suite_runs_on_the_database_in_database_url(db):
+def test_it_runs_the_suite_on_the_database_in_database_url(db):
     from django.db import connection
 
     expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else None

@@ -33,7 +33,7 @@ def log_in_to_admin(browser, live_server, username: str):
     return context, page
 
 
-def test_an_editor_submits_and_a_reviewer_publishes_advice(browser, live_server, page):
+def test_it_lets_an_editor_submit_and_a_reviewer_publish_advice(browser, live_server, page):
     staff("edna", "Editor")
     staff("rita", "Reviewer")
 

@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
     "url",
     ["/", "/advice/", "/paths/phd/", "/paths/startup/", "/accounts/login/", "/accounts/signup/"],
 )
-def test_pages_render_without_csp_violations(page, seeded_live, url):
+def test_it_renders_pages_without_csp_violations(page, seeded_live, url):
     response = page.goto(url)
     assert response.status == 200
     assert page.locator("h1").count() == 1
@@ -17,13 +17,13 @@ def test_pages_render_without_csp_violations(page, seeded_live, url):
     assert csp_violations(page) == []
 
 
-def test_swagger_ui_runs_under_the_csp(page, seeded_live):
+def test_it_runs_swagger_ui_under_the_csp(page, seeded_live):
     page.goto("/api/docs/")
     page.wait_for_selector("text=/api/criteria/", timeout=15000)
     assert csp_violations(page) == []
 
 
-def test_the_admin_works_under_the_csp(page, seeded_live, django_user_model):
+def test_it_runs_the_admin_under_the_csp(page, seeded_live, django_user_model):
     django_user_model.objects.create_superuser("root", "root@example.com", "a-long-passphrase")
     page.goto("/admin/login/")
     page.fill("#id_username", "root")
@@ -38,7 +38,7 @@ def test_the_admin_works_under_the_csp(page, seeded_live, django_user_model):
     assert csp_violations(page) == []
 
 
-def test_keyboard_users_can_skip_to_the_content(page, seeded_live):
+def test_it_lets_keyboard_users_skip_to_the_content(page, seeded_live):
     page.goto("/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('href')")
@@ -47,7 +47,7 @@ def test_keyboard_users_can_skip_to_the_content(page, seeded_live):
     assert page.evaluate("location.hash") == "#main"
 
 
-def test_every_form_field_has_a_label(page, seeded_live):
+def test_it_labels_every_form_field(page, seeded_live):
     for url in ("/accounts/signup/", "/accounts/login/", "/advice/", "/accounts/password_reset/"):
         page.goto(url)
         unlabeled = page.evaluate(
@@ -59,7 +59,7 @@ def test_every_form_field_has_a_label(page, seeded_live):
         assert unlabeled == [], url
 
 
-def test_the_home_page_fits_a_phone(page, seeded_live, artifacts):
+def test_it_fits_the_home_page_on_a_phone(page, seeded_live, artifacts):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")

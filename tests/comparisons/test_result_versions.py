@@ -52,7 +52,7 @@ def test_it_records_the_versions_of_the_criteria_and_rules_it_used(comparison):
     assert versions["criteria"]["manager_known"] == 1
 
 
-def test_an_old_result_still_reads_the_question_it_was_scored_with(comparison, reviewer):
+def test_it_still_reads_an_old_result_with_the_question_it_was_scored_with(comparison, reviewer):
     comparison_result_store(comparison=comparison)
     old = stored(comparison)
     criterion = Criterion.objects.get(key="manager_known")
@@ -95,7 +95,7 @@ def test_it_reads_the_old_wording_in_one_query_per_model(
     assert set(used["red_flags"]) == set(result.content_versions["red_flags"])
 
 
-def test_the_results_page_says_what_changed_since_the_last_result(
+def test_it_says_on_the_results_page_what_changed_since_the_last_result(
     comparison, reviewer, alice, client
 ):
     criterion = Criterion.objects.get(key="manager_known")
@@ -118,7 +118,7 @@ def test_the_results_page_says_what_changed_since_the_last_result(
     assert "none have changed since" in client.get(url).content.decode()
 
 
-def test_the_note_reads_nothing_while_the_content_is_unchanged(
+def test_it_reads_nothing_for_the_note_while_the_content_is_unchanged(
     comparison, django_assert_num_queries
 ):
     comparison_result_store(comparison=comparison)
@@ -131,7 +131,7 @@ def test_the_note_reads_nothing_while_the_content_is_unchanged(
     assert note.published_on == stored(comparison).computed_at
 
 
-def test_the_result_api_returns_the_versions(comparison, alice):
+def test_it_returns_the_versions_from_the_result_api(comparison, alice):
     api = APIClient()
     api.force_authenticate(alice)
 

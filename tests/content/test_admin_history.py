@@ -154,7 +154,7 @@ def test_it_answers_404_for_a_missing_item_or_version(reviewer_client):
     assert reviewer_client.get(revert_url(criterion, other_record)).status_code == 404
 
 
-def test_the_history_page_links_each_version_to_compare_and_revert(reviewer_client):
+def test_it_links_each_version_on_the_history_page_to_compare_and_revert(reviewer_client):
     criterion = CriterionFactory()
     record = latest_record(criterion)
 
@@ -165,7 +165,9 @@ def test_the_history_page_links_each_version_to_compare_and_revert(reviewer_clie
     assert revert_url(criterion, record) in body
 
 
-def test_a_reviewer_reverting_a_published_item_gets_a_change_in_review(reviewer_client, reviewer):
+def test_it_turns_a_reviewers_revert_of_a_published_item_into_a_change_in_review(
+    reviewer_client, reviewer
+):
     item = AdviceItemFactory(body="Ask who your manager would be.")
     first = latest_record(item, version=1)
     publish_change(item, reviewer, body="Ask about the team.")
@@ -198,7 +200,7 @@ def test_a_reviewer_reverting_a_published_item_gets_a_change_in_review(reviewer_
     )
 
 
-def test_a_reviewer_reverting_a_draft_changes_it_in_place(reviewer_client, reviewer):
+def test_it_reverts_a_draft_in_place_for_a_reviewer(reviewer_client, reviewer):
     item = AdviceItemFactory(body="First words.", status=Status.DRAFT, version=0)
     first = latest_record(item)
     item.body = "Second words."
@@ -213,7 +215,7 @@ def test_a_reviewer_reverting_a_draft_changes_it_in_place(reviewer_client, revie
     assert latest_record(item).history_user == reviewer
 
 
-def test_an_editor_cannot_revert(client, editor, reviewer):
+def test_it_refuses_a_revert_by_an_editor(client, editor, reviewer):
     item = AdviceItemFactory(body="Ask who your manager would be.")
     first = latest_record(item, version=1)
     publish_change(item, reviewer, body="Ask about the team.")
@@ -234,7 +236,7 @@ def test_an_editor_cannot_revert(client, editor, reviewer):
     assert client.get(compare_url(item)).status_code == 200
 
 
-def test_revert_restores_links_to_paths_and_tags(reviewer_client, reviewer):
+def test_it_restores_links_to_paths_and_tags_on_revert(reviewer_client, reviewer):
     phd, startup = CareerPathFactory(slug="phd-like"), CareerPathFactory(slug="startup-like")
     people, offers = TagFactory(slug="people"), TagFactory(slug="offers")
     item = AdviceItemFactory(paths=[phd], tags=[people, offers])
@@ -255,7 +257,7 @@ def test_revert_restores_links_to_paths_and_tags(reviewer_client, reviewer):
     assert item.version == 3
 
 
-def test_compare_and_revert_need_the_admin(client, alice):
+def test_it_keeps_compare_and_revert_to_admin_users(client, alice):
     criterion = CriterionFactory()
     client.force_login(alice)
 

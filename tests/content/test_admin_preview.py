@@ -75,7 +75,7 @@ def test_it_previews_a_draft_advice_item_as_the_library_will_show_it(editor_clie
     assert editor_client.get(preview_url(item, "preview_email")).status_code == 404
 
 
-def test_the_preview_card_is_the_one_the_library_shows(editor_client):
+def test_it_previews_the_same_card_the_library_shows(editor_client):
     live, hidden = CareerPathFactory(slug="industry"), CareerPathFactory(status=Status.DRAFT)
     item = AdviceItemFactory(
         body="Meet the **people** first.", paths=[live, hidden], tags=[TagFactory()]
@@ -112,7 +112,7 @@ def row_counts() -> dict[str, int]:
     return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
 
 
-def test_the_preview_writes_nothing(editor_client, erin, seeded):
+def test_it_writes_nothing_when_previewing(editor_client, erin, seeded):
     old_tag, new_tag = TagFactory(slug="old"), TagFactory(slug="new")
     path = CareerPathFactory()
     item = AdviceItemFactory(title="Live title", tags=[old_tag])
@@ -180,7 +180,7 @@ def test_it_previews_a_red_flag_on_the_path_page_and_in_a_comparison(editor_clie
     assert editor_client.get(preview_url(flag, "preview_email")).status_code == 404
 
 
-def test_a_red_flag_preview_says_when_its_criterion_is_not_published(editor_client):
+def test_it_says_in_a_red_flag_preview_when_its_criterion_is_not_published(editor_client):
     flag = RedFlagRuleFactory(status=Status.DRAFT, criterion__status=Status.DRAFT)
 
     html = editor_client.get(preview_url(flag)).content.decode()
@@ -209,7 +209,7 @@ def test_it_previews_a_tip_on_the_plan_page_and_in_the_nudge_email(editor_client
     assert Tip.objects.get(pk=tip.pk).text == tip.text
 
 
-def test_the_email_preview_shows_the_advice_in_both_parts(editor_client, erin, seeded):
+def test_it_shows_the_advice_in_both_parts_of_the_email_preview(editor_client, erin, seeded):
     item = AdviceItem.objects.published().first()
     pending_change(item, erin, title="Meet them twice", body="Ask to meet **the whole team**.")
     email_url = preview_url(item, "preview_email")
@@ -234,7 +234,7 @@ def test_the_email_preview_shows_the_advice_in_both_parts(editor_client, erin, s
     assert item.title not in body
 
 
-def test_the_email_html_part_is_framed_only_by_the_admin_and_runs_no_script(editor_client, seeded):
+def test_it_lets_only_the_admin_frame_the_email_html_part_and_runs_no_script(editor_client, seeded):
     tip = Tip.objects.published().first()
 
     response = editor_client.get(preview_url(tip, "preview_email"))
@@ -251,7 +251,7 @@ def test_the_email_html_part_is_framed_only_by_the_admin_and_runs_no_script(edit
     assert "unsafe-inline" not in page_policy
 
 
-def test_a_pending_change_that_no_longer_applies_is_reported(editor_client, erin):
+def test_it_reports_a_pending_change_that_no_longer_applies(editor_client, erin):
     tag = TagFactory(slug="soon-gone")
     item = AdviceItemFactory()
     pending_change(item, erin, tags=[tag.slug])
@@ -264,13 +264,13 @@ def test_a_pending_change_that_no_longer_applies_is_reported(editor_client, erin
     assert "soon-gone" in response.content.decode()
 
 
-def test_a_missing_item_is_404(editor_client):
+def test_it_answers_404_for_a_missing_item(editor_client):
     url = reverse("admin:content_adviceitem_preview", args=[987654])
     assert editor_client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("part", ["preview", "preview_email"])
-def test_staff_in_no_group_are_refused(client, db, part):
+def test_it_refuses_staff_in_no_group(client, db, part):
     item = AdviceItemFactory()
     client.force_login(UserFactory(username="charlie", is_staff=True))
 
@@ -280,7 +280,7 @@ def test_staff_in_no_group_are_refused(client, db, part):
 
 
 @pytest.mark.parametrize("part", ["preview", "preview_email"])
-def test_anonymous_users_are_sent_to_the_admin_login(client, db, part):
+def test_it_sends_anonymous_users_to_the_admin_login(client, db, part):
     flag = RedFlagRuleFactory()
     url = preview_url(flag, part)
 

@@ -84,17 +84,17 @@ def test_it_serves_published_items_only(api, db, url, factory):
     assert api.get(f"{url}{key}/").status_code == 404
 
 
-def test_a_red_flag_on_an_unpublished_criterion_is_hidden(api, db):
+def test_it_hides_a_red_flag_on_an_unpublished_criterion(api, db):
     rule = RedFlagRuleFactory(criterion=CriterionFactory(status="draft"))
     assert api.get(f"/api/red-flags/{rule.key}/").status_code == 404
 
 
-def test_content_is_read_only(api, alice):
+def test_it_serves_content_read_only(api, alice):
     api.force_authenticate(alice)
     assert api.post("/api/advice/", {"slug": "x"}).status_code == 405
 
 
-def test_the_schema_and_docs_are_served_without_a_cdn(client):
+def test_it_serves_the_schema_and_docs_without_a_cdn(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/criteria/" in schema.content
@@ -120,12 +120,12 @@ def low_rates(monkeypatch):
     )
 
 
-def test_anonymous_requests_are_throttled(api, db, low_rates):
+def test_it_throttles_anonymous_requests(api, db, low_rates):
     statuses = [api.get("/api/paths/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 
 
-def test_authenticated_requests_are_throttled(api, alice, low_rates):
+def test_it_throttles_authenticated_requests(api, alice, low_rates):
     api.force_authenticate(alice)
     statuses = [api.get("/api/paths/").status_code for _ in range(6)]
     assert statuses[:5] == [200] * 5

@@ -30,11 +30,11 @@ def test_it_rejects_bad_spans(span, code):
     assert excinfo.value.code == code
 
 
-def test_span_seconds_reads_minutes_and_seconds():
+def test_it_reads_the_minutes_and_seconds_of_a_span():
     assert span_seconds("23:30-24:46") == (1410, 1486)
 
 
-def test_content_needs_a_span_or_a_url(db):
+def test_it_requires_a_span_or_a_url_on_content(db):
     item = AdviceItemFactory.build(citation_span="", citation_url="")
     with pytest.raises(ValidationError) as excinfo:
         item.full_clean()

@@ -7,7 +7,7 @@ must never be mixed with hers.
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from io import StringIO
 
@@ -30,7 +30,14 @@ from careers.content.feedback import (
     advice_votes,
     advice_with_signals,
 )
-from careers.content.models import AdviceFeedback, AdviceItem, AdviceStats, Status, Tip
+from careers.content.models import (
+    AdviceFeedback,
+    AdviceItem,
+    AdviceStats,
+    LearningTrack,
+    Status,
+    Tip,
+)
 from careers.plans import nudges
 from careers.plans.emails import nudge_preview
 from careers.plans.links import helpful_token
@@ -41,10 +48,16 @@ from tests.factories import (
     CareerPathFactory,
     ComparisonFactory,
     CriterionFactory,
+    LearningPlanFactory,
     OptionFactory,
     UserFactory,
 )
-from tests.plans.test_nudges import FIRST_SLOT, make_plan
+
+# A plan starting on Monday 30 November 2026, made the Wednesday before, nudged on Saturdays
+# at 9:00 in London: its first email is due at FIRST_SLOT.
+START = date(2026, 11, 30)
+CREATED = datetime(2026, 11, 25, 12, tzinfo=UTC)
+FIRST_SLOT = datetime(2026, 12, 5, 9, tzinfo=UTC)
 
 
 def stats(item: AdviceItem) -> tuple[int, int]:
@@ -98,7 +111,7 @@ def helpful_form(html: str, item: AdviceItem) -> dict:
 # --- Counting what was shown ----------------------------------------------------------------
 
 
-def test_two_calls_count_two(db):
+def test_it_counts_two_for_two_calls(db):
     item = AdviceItemFactory()
 
     advice_shown(item_ids=[item.pk], where="results")
@@ -136,7 +149,7 @@ def test_it_counts_many_items_in_a_few_queries(db):
     assert len(queries) == 0
 
 
-def test_a_count_made_while_the_row_already_exists_is_not_lost(db):
+def test_it_keeps_a_count_made_while_the_row_already_exists(db):
     item = AdviceItemFactory()
     # Another request created the row and counted between this one's two statements: the
     # insert is skipped and the increment still lands.
@@ -152,7 +165,7 @@ def test_a_count_made_while_the_row_already_exists_is_not_lost(db):
     connection.vendor != "postgresql",
     reason="concurrent writers need a database with row locks (PostgreSQL in CI)",
 )
-def test_concurrent_counts_are_all_kept():
+def test_it_keeps_all_concurrent_counts():
     items = AdviceItemFactory.create_batch(3)
     ids = [item.pk for item in items]
 
@@ -172,7 +185,7 @@ def test_concurrent_counts_are_all_kept():
 # --- Annotations for the admin ----------------------------------------------------------
 
 
-def test_the_annotations_count_each_vote_once_however_many_rows_join(db):
+def test_it_annotates_each_vote_once_however_many_rows_join(db):
     liked, disliked = AdviceItemFactory(title="Liked"), AdviceItemFactory(title="Disliked")
     AdviceItemFactory(title="Unseen")
     AdviceStats.objects.create(advice_item=liked, shown_in_results=5, shown_in_emails=2)
@@ -204,7 +217,7 @@ def item(db):
     return AdviceItemFactory(title="Meet your manager first")
 
 
-def test_alice_answers_and_changes_her_answer(item, alice, charlie):
+def test_it_records_alices_answer_and_her_changed_answer(item, alice, charlie):
     client = login(alice)
     advice_feedback_set(user=charlie, item=item, helpful=True)
 
@@ -223,7 +236,7 @@ def test_alice_answers_and_changes_her_answer(item, alice, charlie):
     assert vote_of(charlie, item) is True
 
 
-def test_the_form_on_the_page_posts_with_its_csrf_token_and_comes_back(item, alice):
+def test_it_posts_the_page_form_with_its_csrf_token_and_comes_back(item, alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     html = client.get("/advice/").content.decode()
@@ -241,7 +254,7 @@ def test_the_form_on_the_page_posts_with_its_csrf_token_and_comes_back(item, ali
     assert 'value="yes" class="button" aria-pressed="true"' in html
 
 
-def test_a_next_to_another_site_goes_to_the_library_instead(item, alice):
+def test_it_sends_a_next_to_another_site_to_the_library_instead(item, alice):
     response = login(alice).post(
         helpful_url(item), {"helpful": "yes", "next": "https://evil.example.org/"}
     )
@@ -250,7 +263,7 @@ def test_a_next_to_another_site_goes_to_the_library_instead(item, alice):
     assert vote_of(alice, item) is True
 
 
-def test_an_anonymous_visitor_is_sent_to_log_in_and_back_to_the_page(item, client):
+def test_it_sends_an_anonymous_visitor_to_log_in_and_back_to_the_page(item, client):
     response = client.post(helpful_url(item), {"helpful": "yes", "next": "/paths/phd/"})
 
     assert response.status_code == 302
@@ -258,14 +271,14 @@ def test_an_anonymous_visitor_is_sent_to_log_in_and_back_to_the_page(item, clien
     assert not AdviceFeedback.objects.exists()
 
 
-def test_the_helpful_url_refuses_a_get(item, alice):
+def test_it_refuses_a_get_on_the_helpful_url(item, alice):
     assert login(alice).get(helpful_url(item)).status_code == 405
     assert Client().get(helpful_url(item)).status_code == 405
     assert not AdviceFeedback.objects.exists()
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED])
-def test_unpublished_advice_cannot_be_rated(alice, status):
+def test_it_refuses_a_rating_of_unpublished_advice(alice, status):
     draft = AdviceItemFactory(status=status)
 
     response = login(alice).post(helpful_url(draft), {"helpful": "yes"})
@@ -275,7 +288,7 @@ def test_unpublished_advice_cannot_be_rated(alice, status):
 
 
 @pytest.mark.parametrize("value", ["", "maybe", "YES", "1"])
-def test_an_answer_other_than_yes_or_no_is_refused(item, alice, value):
+def test_it_refuses_an_answer_other_than_yes_or_no(item, alice, value):
     response = login(alice).post(helpful_url(item), {"helpful": value})
 
     assert response.status_code == 400
@@ -283,21 +296,21 @@ def test_an_answer_other_than_yes_or_no_is_refused(item, alice, value):
     assert not AdviceFeedback.objects.exists()
 
 
-def test_the_service_refuses_unpublished_advice(alice):
+def test_it_refuses_unpublished_advice_in_the_service(alice):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
         advice_feedback_set(user=alice, item=AdviceItemFactory(status=Status.DRAFT), helpful=True)
 
 
-def test_visitors_see_a_login_link_instead_of_the_buttons(item, client):
+def test_it_shows_visitors_a_login_link_instead_of_the_buttons(item, client):
     html = client.get("/advice/").content.decode()
 
     assert helpful_url(item) not in html
     assert "/accounts/login/?next=/advice/" in html
 
 
-def test_the_library_loads_the_answers_in_one_query_however_many(alice):
+def test_it_loads_the_library_answers_in_one_query_however_many(alice):
     items = AdviceItemFactory.create_batch(6)
     client = login(alice)
 
@@ -317,7 +330,7 @@ def test_the_library_loads_the_answers_in_one_query_however_many(alice):
     }
 
 
-def test_the_path_and_home_pages_carry_the_control(alice):
+def test_it_puts_the_control_on_the_path_and_home_pages(alice):
     phd = CareerPathFactory(slug="phd", name="PhD program")
     on_path = AdviceItemFactory(paths=[phd])
     advice_feedback_set(user=alice, item=on_path, helpful=False)
@@ -357,7 +370,7 @@ def decision(alice):
     return comparison, items
 
 
-def test_the_results_page_shows_advice_for_its_paths_first_and_counts_it(decision, alice):
+def test_it_shows_advice_for_the_results_paths_first_and_counts_it(decision, alice):
     comparison, items = decision
     client = login(alice)
 
@@ -383,7 +396,7 @@ def test_the_results_page_shows_advice_for_its_paths_first_and_counts_it(decisio
     assert stats(items["general-3"]) == (0, 0)
 
 
-def test_alices_answer_shows_on_the_results_page(decision, alice):
+def test_it_shows_alices_answer_on_the_results_page(decision, alice):
     comparison, items = decision
     advice_feedback_set(user=alice, item=items["startup"], helpful=True)
 
@@ -396,7 +409,7 @@ def test_alices_answer_shows_on_the_results_page(decision, alice):
     assert "You answered yes" in html
 
 
-def test_a_comparison_without_options_shows_and_counts_no_advice(alice, decision):
+def test_it_shows_and_counts_no_advice_for_a_comparison_without_options(alice, decision):
     empty = ComparisonFactory(owner=alice)
 
     html = (
@@ -409,7 +422,7 @@ def test_a_comparison_without_options_shows_and_counts_no_advice(alice, decision
     assert not AdviceStats.objects.exists()
 
 
-def test_shared_page_visitors_see_the_advice_but_no_buttons(decision, alice, client):
+def test_it_shows_shared_page_visitors_the_advice_but_no_buttons(decision, alice, client):
     comparison, items = decision
     sharing.share_enable(comparison=comparison)
 
@@ -422,7 +435,7 @@ def test_shared_page_visitors_see_the_advice_but_no_buttons(decision, alice, cli
     assert stats(items["phd"]) == (1, 0)
 
 
-def test_decision_advice_falls_back_to_general_items(db):
+def test_it_falls_back_to_general_items_for_decision_advice(db):
     phd = CareerPathFactory(slug="phd")
     general = AdviceItemFactory(position=9)
     for_phd = AdviceItemFactory(paths=[phd], position=10)
@@ -436,7 +449,15 @@ def test_decision_advice_falls_back_to_general_items(db):
 
 @pytest.fixture
 def plan(seeded, alice):
-    return make_plan(alice)
+    return LearningPlanFactory(
+        owner=alice,
+        track=LearningTrack.objects.get(),
+        start_date=START,
+        nudge_weekday=5,
+        nudge_hour=9,
+        timezone="Europe/London",
+        now=CREATED,
+    )
 
 
 def dispatch(now) -> None:
@@ -455,7 +476,7 @@ def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def test_each_email_shows_the_advice_of_its_week_and_counts_it(plan, smtp_sink):
+def test_it_shows_each_email_the_advice_of_its_week_and_counts_it(plan, smtp_sink):
     rotation = advice_for_nudges()
 
     dispatch(FIRST_SLOT)
@@ -474,7 +495,7 @@ def test_each_email_shows_the_advice_of_its_week_and_counts_it(plan, smtp_sink):
     assert stats(rotation[2]) == (0, 0)
 
 
-def test_the_same_week_always_gets_the_same_advice(plan):
+def test_it_always_gives_the_same_week_the_same_advice(plan):
     rotation = advice_for_nudges()
     week = FIRST_SLOT.date()
 
@@ -485,7 +506,7 @@ def test_the_same_week_always_gets_the_same_advice(plan):
     assert advice_of_the_week(items=[], plan=plan, week=week) is None
 
 
-def test_an_email_that_was_not_sent_counts_nothing(plan, smtp_sink):
+def test_it_counts_nothing_for_an_email_that_was_not_sent(plan, smtp_sink):
     smtp_sink.handler.refuse = {plan.owner.email}
 
     dispatch(FIRST_SLOT)
@@ -494,10 +515,18 @@ def test_an_email_that_was_not_sent_counts_nothing(plan, smtp_sink):
     assert not AdviceStats.objects.exists()
 
 
-def test_a_chunk_counts_its_emails_in_one_update(seeded, settings):
+def test_it_counts_a_chunks_emails_in_one_update(seeded, settings):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     for user in UserFactory.create_batch(5):
-        make_plan(user)
+        LearningPlanFactory(
+            owner=user,
+            track=LearningTrack.objects.get(),
+            start_date=START,
+            nudge_weekday=5,
+            nudge_hour=9,
+            timezone="Europe/London",
+            now=CREATED,
+        )
     [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
 
     with CaptureQueriesContext(connection) as queries:
@@ -514,7 +543,7 @@ def sent_message(plan, smtp_sink):
     return smtp_sink.messages[0]
 
 
-def test_opening_an_email_link_records_nothing(plan, sent_message, client):
+def test_it_records_nothing_when_an_email_link_is_opened(plan, sent_message, client):
     for url in helpful_links(sent_message).values():
         response = client.get(path_of(url))
         assert response.status_code == 200
@@ -522,7 +551,9 @@ def test_opening_an_email_link_records_nothing(plan, sent_message, client):
     assert not AdviceFeedback.objects.exists()
 
 
-def test_confirming_records_the_plan_owners_answer_whoever_clicks(plan, sent_message, charlie):
+def test_it_records_the_plan_owners_answer_on_confirming_whoever_clicks(
+    plan, sent_message, charlie
+):
     item = advice_for_nudges()[0]
     links = helpful_links(sent_message)
 
@@ -537,7 +568,7 @@ def test_confirming_records_the_plan_owners_answer_whoever_clicks(plan, sent_mes
     assert vote_of(charlie, item) is None
 
 
-def test_an_email_link_expires_after_fourteen_days(plan, sent_message):
+def test_it_expires_an_email_link_after_fourteen_days(plan, sent_message):
     url = path_of(helpful_links(sent_message)["yes"])
 
     with time_machine.travel(timezone.now() + timedelta(days=15)):
@@ -548,7 +579,7 @@ def test_an_email_link_expires_after_fourteen_days(plan, sent_message):
     assert not AdviceFeedback.objects.exists()
 
 
-def test_a_tampered_email_link_is_refused(plan, sent_message):
+def test_it_refuses_a_tampered_email_link(plan, sent_message):
     url = path_of(helpful_links(sent_message)["yes"])
     token = url.rstrip("/").rsplit("/", 1)[1]
     # The same signature on another item's payload.
@@ -566,7 +597,7 @@ def test_a_tampered_email_link_is_refused(plan, sent_message):
     assert not AdviceFeedback.objects.exists()
 
 
-def test_an_email_link_to_advice_since_archived_is_not_found(plan, sent_message):
+def test_it_answers_not_found_for_an_email_link_to_advice_since_archived(plan, sent_message):
     AdviceItem.objects.filter(pk=advice_for_nudges()[0].pk).update(status=Status.ARCHIVED)
 
     assert Client().post(path_of(helpful_links(sent_message)["yes"])).status_code == 404
@@ -586,7 +617,7 @@ def row_counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
-def test_the_preview_shows_unpublished_content_and_writes_nothing(seeded, alice):
+def test_it_previews_unpublished_content_and_writes_nothing(seeded, alice):
     draft = AdviceItemFactory(title="Draft advice", body="Ask *who* you would work with.")
     draft.status = Status.DRAFT
     draft.save()
@@ -613,7 +644,7 @@ def test_the_preview_shows_unpublished_content_and_writes_nothing(seeded, alice)
     assert "/nudges/" not in text + html + message.extra_headers["List-Unsubscribe"]
 
 
-def test_the_preview_works_without_a_tip_or_advice(seeded, alice):
+def test_it_previews_an_email_without_a_tip_or_advice(seeded, alice):
     message = nudge_preview(user=alice)
 
     assert "Advice of the week" not in message.body

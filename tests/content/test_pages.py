@@ -49,7 +49,7 @@ def test_it_filters_the_advice_library_by_path_and_tag(client, db):
     assert "Habits only" not in html
 
 
-def test_an_unknown_filter_value_shows_an_error_and_everything(client, db):
+def test_it_shows_an_error_and_everything_for_an_unknown_filter_value(client, db):
     AdviceItemFactory(title="Some advice")
     response = client.get("/advice/", {"path": "astronaut"})
     assert response.status_code == 200
@@ -63,13 +63,13 @@ def test_it_shows_each_advice_item_with_its_citation(client, db):
     assert "interview 24:00-24:17" in html
 
 
-def test_an_unpublished_path_is_not_found(client, db):
+def test_it_answers_not_found_for_an_unpublished_path(client, db):
     CareerPathFactory(slug="secret-path", status="draft")
     assert client.get("/paths/secret-path/").status_code == 404
     assert client.get("/paths/no-such-path/").status_code == 404
 
 
-def test_the_path_page_shows_its_people_questions_and_red_flags(client, seeded):
+def test_it_shows_people_questions_and_red_flags_on_the_path_page(client, seeded):
     html = client.get("/paths/phd/").content.decode()
     assert "advisor" in html.lower()
     assert "Professor" in html or "professor" in html
@@ -77,14 +77,14 @@ def test_the_path_page_shows_its_people_questions_and_red_flags(client, seeded):
     assert "The team is not decided before you sign" in html
 
 
-def test_the_home_page_presents_the_four_paths_and_people_first(client, seeded):
+def test_it_presents_the_four_paths_and_people_first_on_the_home_page(client, seeded):
     html = client.get("/").content.decode()
     for slug in ("industry-team", "research-lab", "phd", "startup"):
         assert f"/paths/{slug}/" in html
     assert "10 to 30 people" in html
 
 
-def test_user_text_is_escaped_in_pages(client, db):
+def test_it_escapes_user_text_in_pages(client, db):
     AdviceItemFactory(title="<b>bold</b> & <script>x</script>")
     html = client.get("/advice/").content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt;" in html

@@ -175,7 +175,7 @@ def test_it_keeps_an_item_an_editor_unpublished(seeded, seed_dir):
     assert Criterion.objects.get(key="work_excitement").status == "draft"
 
 
-def test_an_admin_save_without_changes_is_not_an_edit(seeded, admin_client):
+def test_it_does_not_count_an_admin_save_without_changes_as_an_edit(seeded, admin_client):
     """Browsers send CRLF and Django strips whitespace: saving as-is keeps the seed's own."""
     path = CareerPath.objects.get(slug="phd")
     url = f"/admin/content/careerpath/{path.pk}/change/"
@@ -190,7 +190,7 @@ def test_an_admin_save_without_changes_is_not_an_edit(seeded, admin_client):
     assert report.changed == 0
 
 
-def test_an_item_edited_back_to_the_seed_text_belongs_to_the_seed_again(seeded, seed_dir):
+def test_it_returns_an_item_edited_back_to_the_seed_text_to_the_seed(seeded, seed_dir):
     original = Criterion.objects.get(key="manager_met").help_text
     Criterion.objects.filter(key="manager_met").update(help_text="Edited in the admin.")
     assert seeds_load(directory=SEEDS).kept == [("criteria.yaml", "manager_met")]
@@ -370,7 +370,7 @@ def test_it_writes_seed_text_in_our_own_words():
     assert copied == []
 
 
-def test_the_transcript_fingerprints_are_current():
+def test_it_keeps_the_transcript_fingerprints_current():
     if not TRANSCRIPT.exists():
         pytest.skip("the interview transcript is not beside this checkout")
     expected = {
@@ -398,7 +398,7 @@ def test_it_exports_what_it_loads_byte_for_byte(seeded, tmp_path):
         assert (second / name).read_bytes() == (first / name).read_bytes(), name
 
 
-def test_exported_seeds_load_over_the_originals_without_changes(seeded, tmp_path):
+def test_it_loads_exported_seeds_over_the_originals_without_changes(seeded, tmp_path):
     call_command("export_seeds", output=tmp_path, stdout=StringIO())
     report = seeds_load(directory=tmp_path)
     assert report.changed == 0

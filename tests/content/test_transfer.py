@@ -379,7 +379,7 @@ def test_it_never_applies_the_status_in_the_file(seeded, erin):
     assert (draft.status, draft.title) == (Status.DRAFT, "Changed")
 
 
-def test_only_reviewers_import_tags_and_they_change_in_place(seeded, erin, reviewer):
+def test_it_lets_only_reviewers_import_tags_and_changes_them_in_place(seeded, erin, reviewer):
     tag = Tag.objects.get(slug="people")
     rows = [
         {"slug": "people", "name": "People you work with", "kind": "topic"},

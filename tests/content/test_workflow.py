@@ -13,7 +13,13 @@ from django.utils import timezone
 from careers.content import selectors, workflow
 from careers.content.models import AdviceItem, ContentRevision, Criterion, Status, Tip
 from tests.admin_forms import change_form_data
-from tests.factories import AdviceItemFactory, CareerPathFactory, TagFactory, UserFactory
+from tests.factories import (
+    AdviceItemFactory,
+    CareerPathFactory,
+    LearningPlanFactory,
+    TagFactory,
+    UserFactory,
+)
 
 ADVICE_ADMIN = "/admin/content/adviceitem/"
 
@@ -42,7 +48,7 @@ def live_item(db):
 # -- Roles -------------------------------------------------------------------------------------
 
 
-def test_migrate_creates_both_roles_with_their_permissions(db):
+def test_it_creates_both_roles_with_their_permissions_on_migrate(db):
     editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
     reviewer = set(
         Group.objects.get(name="Reviewer").permissions.values_list("codename", flat=True)
@@ -53,7 +59,7 @@ def test_migrate_creates_both_roles_with_their_permissions(db):
     assert not any(codename.startswith("delete_") for codename in editor | reviewer)
 
 
-def test_setup_roles_restores_permissions_taken_away(db):
+def test_it_restores_permissions_taken_away_on_setup_roles(db):
     group = Group.objects.get(name="Reviewer")
     group.permissions.clear()
     call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -68,14 +74,16 @@ def test_setup_roles_restores_permissions_taken_away(db):
         ("staff_without_role", 403, False),
     ],
 )
-def test_the_permission_matrix(client, live_item, request, who, changelist, publish):
+def test_it_grants_each_role_exactly_its_permissions(
+    client, live_item, request, who, changelist, publish
+):
     user = request.getfixturevalue(who)
     client.force_login(user)
     assert client.get(ADVICE_ADMIN).status_code == changelist
     assert workflow.can_publish(user) is publish
 
 
-def test_a_staff_user_in_no_group_sees_no_content_in_the_admin(client, staff_without_role):
+def test_it_shows_a_staff_user_in_no_group_no_content_in_the_admin(client, staff_without_role):
     client.force_login(staff_without_role)
     index = client.get("/admin/")
     assert index.status_code == 200
@@ -83,7 +91,7 @@ def test_a_staff_user_in_no_group_sees_no_content_in_the_admin(client, staff_wit
     assert client.get("/admin/review/").status_code == 403
 
 
-def test_normal_users_and_visitors_cannot_reach_the_content_admin(client, alice, live_item):
+def test_it_keeps_normal_users_and_visitors_out_of_the_content_admin(client, alice, live_item):
     for url in (ADVICE_ADMIN, change_url(live_item), "/admin/review/"):
         assert "/admin/login/" in client.get(url)["Location"]
     client.force_login(alice)
@@ -91,7 +99,7 @@ def test_normal_users_and_visitors_cannot_reach_the_content_admin(client, alice,
         assert "/admin/login/" in client.get(url)["Location"]
 
 
-def test_an_editor_cannot_publish_and_a_reviewer_can(client, editor, reviewer):
+def test_it_lets_a_reviewer_publish_but_not_an_editor(client, editor, reviewer):
     item = AdviceItemFactory(status=Status.IN_REVIEW, version=0)
     client.force_login(editor)
     assert client.post(step_url(item, "publish")).status_code == 403
@@ -106,7 +114,7 @@ def test_an_editor_cannot_publish_and_a_reviewer_can(client, editor, reviewer):
     assert (item.status, item.version) == (Status.PUBLISHED, 1)
 
 
-def test_an_editor_gets_a_403_page_for_a_reviewer_step(client, editor):
+def test_it_gives_an_editor_a_403_page_for_a_reviewer_step(client, editor):
     item = AdviceItemFactory(status=Status.IN_REVIEW, version=0)
     client.force_login(editor)
     response = client.post(step_url(item, "archive"))
@@ -115,7 +123,7 @@ def test_an_editor_gets_a_403_page_for_a_reviewer_step(client, editor):
     assert item.status == Status.IN_REVIEW
 
 
-def test_workflow_steps_refuse_get(client, reviewer):
+def test_it_refuses_get_on_workflow_steps(client, reviewer):
     item = AdviceItemFactory(status=Status.IN_REVIEW, version=0)
     client.force_login(reviewer)
     assert client.get(step_url(item, "publish")).status_code == 405
@@ -125,7 +133,7 @@ def test_workflow_steps_refuse_get(client, reviewer):
 # -- States ------------------------------------------------------------------------------------
 
 
-def test_a_new_item_in_the_admin_starts_as_a_draft_and_is_hidden(client, editor, db):
+def test_it_starts_a_new_admin_item_as_a_hidden_draft(client, editor, db):
     client.force_login(editor)
     response = client.post(
         "/admin/content/adviceitem/add/",
@@ -145,7 +153,7 @@ def test_a_new_item_in_the_admin_starts_as_a_draft_and_is_hidden(client, editor,
     assert "Read two papers a week" not in Client().get("/advice/").content.decode()
 
 
-def test_only_published_items_reach_pages_api_and_scoring(client, db):
+def test_it_lets_only_published_items_reach_pages_api_and_scoring(client, db):
     for status in Status.values:
         AdviceItemFactory(title=f"Item {status}", status=status)
     page = client.get("/advice/").content.decode()
@@ -156,7 +164,7 @@ def test_only_published_items_reach_pages_api_and_scoring(client, db):
     assert {c.status for c in selectors.criterion_list()} <= {Status.PUBLISHED}
 
 
-def test_the_full_cycle_of_a_new_item(editor, reviewer):
+def test_it_takes_a_new_item_through_the_full_cycle(editor, reviewer):
     item = AdviceItemFactory(status=Status.DRAFT, version=0)
     workflow.item_submit(item=item, user=editor)
     assert item.status == Status.IN_REVIEW
@@ -170,7 +178,7 @@ def test_the_full_cycle_of_a_new_item(editor, reviewer):
     assert item.status == Status.DRAFT
 
 
-def test_steps_that_do_not_apply_say_why(editor, reviewer):
+def test_it_says_why_a_step_does_not_apply(editor, reviewer):
     item = AdviceItemFactory(status=Status.DRAFT, version=0)
     with pytest.raises(workflow.WorkflowError, match="Only an item in review"):
         workflow.item_publish(item=item, user=reviewer)
@@ -183,7 +191,7 @@ def test_steps_that_do_not_apply_say_why(editor, reviewer):
 # -- Pending revisions -------------------------------------------------------------------------
 
 
-def test_editing_a_published_item_keeps_the_live_version_until_a_reviewer_publishes(
+def test_it_keeps_the_live_version_of_an_edited_item_until_a_reviewer_publishes(
     client, editor, reviewer, live_item
 ):
     visitor = Client()
@@ -229,7 +237,9 @@ def test_editing_a_published_item_keeps_the_live_version_until_a_reviewer_publis
     assert (latest.history_user, latest.version) == (reviewer, 2)
 
 
-def test_a_pending_change_keeps_links_until_published(client, editor, reviewer, live_item):
+def test_it_keeps_the_live_links_until_a_pending_change_is_published(
+    client, editor, reviewer, live_item
+):
     other = CareerPathFactory(slug="phd")
     client.force_login(editor)
     data = change_form_data(client, change_url(live_item))
@@ -241,7 +251,7 @@ def test_a_pending_change_keeps_links_until_published(client, editor, reviewer, 
     assert list(live_item.paths.values_list("slug", flat=True)) == ["phd"]
 
 
-def test_an_invalid_change_to_a_published_item_shows_errors_and_stores_nothing(
+def test_it_shows_errors_and_stores_nothing_for_an_invalid_change_to_a_live_item(
     client, editor, live_item
 ):
     client.force_login(editor)
@@ -255,7 +265,7 @@ def test_an_invalid_change_to_a_published_item_shows_errors_and_stores_nothing(
     assert live_item.citation_span == "24:00-24:17"
 
 
-def test_the_admin_refuses_an_unknown_licence(client, editor, db):
+def test_it_refuses_an_unknown_licence_in_the_admin(client, editor, db):
     item = AdviceItemFactory(status=Status.DRAFT, version=0)
     client.force_login(editor)
     data = change_form_data(client, change_url(item))
@@ -267,7 +277,7 @@ def test_the_admin_refuses_an_unknown_licence(client, editor, db):
     assert item.citation_licence == "own-words"
 
 
-def test_saving_the_live_text_again_drops_the_pending_change(client, editor, live_item):
+def test_it_drops_the_pending_change_when_the_live_text_is_saved_again(client, editor, live_item):
     client.force_login(editor)
     original = change_form_data(client, change_url(live_item))
     client.post(change_url(live_item), {**original, "title": "Changed"})
@@ -276,7 +286,7 @@ def test_saving_the_live_text_again_drops_the_pending_change(client, editor, liv
     assert not ContentRevision.objects.filter(status__in=ContentRevision.OPEN).exists()
 
 
-def test_a_draft_is_edited_in_place(client, editor):
+def test_it_edits_a_draft_in_place(client, editor):
     item = AdviceItemFactory(status=Status.DRAFT, version=0, title="Old")
     client.force_login(editor)
     data = change_form_data(client, change_url(item))
@@ -286,7 +296,7 @@ def test_a_draft_is_edited_in_place(client, editor):
     assert not ContentRevision.objects.exists()
 
 
-def test_publishing_refuses_a_change_based_on_an_older_live_version(editor, reviewer, live_item):
+def test_it_refuses_to_publish_a_change_based_on_an_older_live_version(editor, reviewer, live_item):
     data = workflow.item_snapshot(live_item)
     workflow.revision_save(item=live_item, data={**data, "title": "Mine"}, user=editor)
     workflow.item_submit(item=live_item, user=editor)
@@ -297,7 +307,9 @@ def test_publishing_refuses_a_change_based_on_an_older_live_version(editor, revi
     assert live_item.title == "Meet the team"
 
 
-def test_archiving_drops_the_pending_change_and_hides_the_item(client, editor, reviewer, live_item):
+def test_it_drops_the_pending_change_and_hides_the_item_on_archiving(
+    client, editor, reviewer, live_item
+):
     data = workflow.item_snapshot(live_item)
     workflow.revision_save(item=live_item, data={**data, "title": "Mine"}, user=editor)
     workflow.item_archive(item=live_item, user=reviewer)
@@ -305,7 +317,9 @@ def test_archiving_drops_the_pending_change_and_hides_the_item(client, editor, r
     assert "Meet the team" not in Client().get("/advice/").content.decode()
 
 
-def test_a_later_seed_load_keeps_a_published_editors_change(seeded, editor, reviewer, tmp_path):
+def test_it_keeps_a_published_editors_change_on_a_later_seed_load(
+    seeded, editor, reviewer, tmp_path
+):
     criterion = Criterion.objects.get(key="manager_known")
     data = workflow.item_snapshot(criterion)
     workflow.revision_save(
@@ -332,7 +346,7 @@ def _action(client, action: str, items) -> None:
     )
 
 
-def test_bulk_submit_publish_and_archive(client, editor, reviewer):
+def test_it_submits_publishes_and_archives_in_bulk(client, editor, reviewer):
     drafts = [AdviceItemFactory(status=Status.DRAFT, version=0) for _ in range(3)]
     client.force_login(editor)
     _action(client, "submit_selected", drafts)
@@ -347,7 +361,7 @@ def test_bulk_submit_publish_and_archive(client, editor, reviewer):
     assert set(AdviceItem.objects.values_list("status", flat=True)) == {Status.ARCHIVED}
 
 
-def test_bulk_publish_reports_items_it_skipped(client, reviewer):
+def test_it_reports_the_items_a_bulk_publish_skipped(client, reviewer):
     ready = AdviceItemFactory(status=Status.IN_REVIEW, version=0)
     draft = AdviceItemFactory(status=Status.DRAFT, version=0, title="Not ready")
     client.force_login(reviewer)
@@ -363,7 +377,7 @@ def test_bulk_publish_reports_items_it_skipped(client, reviewer):
     assert draft.status == Status.DRAFT
 
 
-def test_the_editor_actions_exclude_reviewer_steps(client, editor, reviewer, db):
+def test_it_leaves_reviewer_steps_out_of_the_editor_actions(client, editor, reviewer, db):
     AdviceItemFactory()
     client.force_login(editor)
     choices = dict(client.get(ADVICE_ADMIN).context["action_form"].fields["action"].choices)
@@ -375,7 +389,7 @@ def test_the_editor_actions_exclude_reviewer_steps(client, editor, reviewer, db)
     assert {"publish_selected", "archive_selected"} <= set(choices)
 
 
-def test_filters_by_status_pending_change_and_review_due(client, editor, live_item, settings):
+def test_it_filters_by_status_pending_change_and_review_due(client, editor, live_item, settings):
     settings.CITATION_REVIEW_DAYS = 30
     AdviceItemFactory(title="A draft", status=Status.DRAFT, version=0)
     AdviceItemFactory(title="Fresh", last_verified_on=timezone.localdate())
@@ -394,7 +408,7 @@ def test_filters_by_status_pending_change_and_review_due(client, editor, live_it
     assert titles(q="team") == {"Meet the team"}
 
 
-def test_the_dashboard_lists_what_awaits_review_and_what_is_due(
+def test_it_lists_what_awaits_review_and_what_is_due_on_the_dashboard(
     client, editor, reviewer, live_item
 ):
     AdviceItemFactory(title="New in review", status=Status.IN_REVIEW, version=0)
@@ -420,7 +434,7 @@ def test_the_dashboard_lists_what_awaits_review_and_what_is_due(
     assert "2 awaiting review" in index
 
 
-def test_marking_a_citation_verified(client, editor, live_item):
+def test_it_marks_a_citation_verified(client, editor, live_item):
     client.force_login(editor)
     client.post(step_url(live_item, "verify"))
     live_item.refresh_from_db()
@@ -428,7 +442,7 @@ def test_marking_a_citation_verified(client, editor, live_item):
     assert live_item.status == Status.PUBLISHED
 
 
-def test_the_advice_list_sorts_by_what_users_found_helpful(client, editor, alice, charlie):
+def test_it_sorts_the_advice_list_by_what_users_found_helpful(client, editor, alice, charlie):
     from careers.content.feedback import advice_feedback_set, advice_shown
 
     liked = AdviceItemFactory(title="Liked")
@@ -451,15 +465,15 @@ def test_the_advice_list_sorts_by_what_users_found_helpful(client, editor, alice
     assert (str(first), first.shown_in_results) == ("Shown a lot", 3)
 
 
-def test_publishing_a_track_change_keeps_the_learners_check_ins_pointing_at_their_steps(
+def test_it_keeps_check_ins_pointing_at_their_steps_when_a_track_change_is_published(
     seeded, alice, editor, reviewer
 ):
     from careers.content.models import LearningTrack
     from careers.plans.schedule import week_start
-    from careers.plans.services import checkin_upsert, plan_create
+    from careers.plans.services import checkin_upsert
 
     track = LearningTrack.objects.get()
-    plan = plan_create(owner=alice, track=track)
+    plan = LearningPlanFactory(owner=alice, track=track)
     step = track.project_steps.first()
     checkin = checkin_upsert(plan=plan, week=week_start(plan.start_date), project_step=step)
 
@@ -480,7 +494,7 @@ def test_publishing_a_track_change_keeps_the_learners_check_ins_pointing_at_thei
     ]
 
 
-def test_a_pending_change_that_no_longer_applies_shows_the_live_form(client, editor, live_item):
+def test_it_shows_the_live_form_when_a_pending_change_no_longer_applies(client, editor, live_item):
     data = workflow.item_snapshot(live_item)
     workflow.revision_save(
         item=live_item, data={**data, "title": "Mine", "paths": ["gone"]}, user=editor
@@ -495,7 +509,7 @@ def test_a_pending_change_that_no_longer_applies_shows_the_live_form(client, edi
 # -- Guards against unreviewed and lost changes ------------------------------------------------
 
 
-def test_the_per_version_history_page_cannot_write(client, editor, live_item):
+def test_it_refuses_writes_from_the_per_version_history_page(client, editor, live_item):
     record = live_item.history.first()
     client.force_login(editor)
     url = reverse("admin:content_adviceitem_simple_history", args=[live_item.pk, record.history_id])
@@ -507,7 +521,7 @@ def test_the_per_version_history_page_cannot_write(client, editor, live_item):
     assert live_item.title == "Meet the team"
 
 
-def test_editing_an_item_in_review_sends_it_back_to_draft(client, editor):
+def test_it_sends_an_item_in_review_back_to_draft_when_edited(client, editor):
     item = AdviceItemFactory(status=Status.IN_REVIEW, version=0, title="Submitted")
     client.force_login(editor)
     data = change_form_data(client, change_url(item))
@@ -516,7 +530,7 @@ def test_editing_an_item_in_review_sends_it_back_to_draft(client, editor):
     assert (item.title, item.status) == ("Swapped after submitting", Status.DRAFT)
 
 
-def test_changing_a_pending_change_in_review_sends_it_back_to_draft(editor, live_item):
+def test_it_sends_a_pending_change_in_review_back_to_draft_when_changed(editor, live_item):
     data = workflow.item_snapshot(live_item)
     workflow.revision_save(item=live_item, data={**data, "title": "First"}, user=editor)
     workflow.item_submit(item=live_item, user=editor)
@@ -524,7 +538,7 @@ def test_changing_a_pending_change_in_review_sends_it_back_to_draft(editor, live
     assert revision.status == ContentRevision.Status.DRAFT
 
 
-def test_publishing_refuses_content_other_than_what_the_reviewer_saw(
+def test_it_refuses_to_publish_content_other_than_what_the_reviewer_saw(
     client, editor, reviewer, live_item
 ):
     data = workflow.item_snapshot(live_item)
@@ -541,7 +555,7 @@ def test_publishing_refuses_content_other_than_what_the_reviewer_saw(
     assert live_item.title == "Meet the team"
 
 
-def test_a_form_opened_before_another_change_was_published_cannot_undo_it(
+def test_it_keeps_a_form_opened_before_another_change_was_published_from_undoing_it(
     client, editor, reviewer, live_item
 ):
     client.force_login(editor)
@@ -569,7 +583,7 @@ def test_a_form_opened_before_another_change_was_published_cannot_undo_it(
     assert (live_item.title, live_item.body) == ("Published first", "Edited from the old form.")
 
 
-def test_two_editors_saving_the_same_pending_change_keep_both(client, editor, live_item):
+def test_it_keeps_both_when_two_editors_save_the_same_pending_change(client, editor, live_item):
     other = UserFactory(username="otto", is_staff=True, roles=["Editor"])
     data = workflow.item_snapshot(live_item)
     workflow.revision_save(item=live_item, data={**data, "title": "Draft"}, user=editor)
@@ -589,7 +603,7 @@ def test_two_editors_saving_the_same_pending_change_keep_both(client, editor, li
     }
 
 
-def test_re_verifying_a_seed_item_leaves_it_to_the_seed_loader(seeded, editor, settings):
+def test_it_leaves_a_re_verified_seed_item_to_the_seed_loader(seeded, editor, settings):
     from careers.content.seeds import seeds_load
 
     criterion = Criterion.objects.get(key="manager_known")
@@ -598,7 +612,7 @@ def test_re_verifying_a_seed_item_leaves_it_to_the_seed_loader(seeded, editor, s
     assert ("criteria.yaml", "manager_known") not in report.kept
 
 
-def test_editors_cannot_change_tags_and_reviewers_can(client, editor, reviewer, db):
+def test_it_lets_reviewers_change_tags_but_not_editors(client, editor, reviewer, db):
     client.force_login(editor)
     assert client.get("/admin/content/tag/add/").status_code == 403
     assert client.get("/admin/content/tag/").status_code == 200
@@ -606,7 +620,7 @@ def test_editors_cannot_change_tags_and_reviewers_can(client, editor, reviewer, 
     assert client.get("/admin/content/tag/add/").status_code == 200
 
 
-def test_a_published_change_is_recorded_once_with_its_links_and_children(seeded, editor, reviewer):
+def test_it_records_a_published_change_once_with_its_links_and_children(seeded, editor, reviewer):
     from careers.content.models import LearningTrack
 
     item = AdviceItem.objects.exclude(paths=None).first()

@@ -15,9 +15,8 @@ from django.db import connection
 from advisor.celery import app
 from careers.content.models import LearningTrack
 from careers.plans.models import NudgeDelivery
-from careers.plans.services import plan_create
 from careers.plans.tasks import nudge_deliver_chunk
-from tests.factories import UserFactory
+from tests.factories import LearningPlanFactory
 from tests.processes import child_env, start_celery_worker
 from tests.smtp_sink import SmtpSink
 
@@ -91,18 +90,17 @@ def workers(queue, sink, tmp_path):
             process.kill()
 
 
-def test_two_workers_send_each_nudge_exactly_once(seeded, sink, workers):
+def test_it_sends_each_nudge_exactly_once_with_two_workers(seeded, sink, workers):
     track = LearningTrack.objects.get()
-    for user in UserFactory.create_batch(PLANS):
-        plan_create(
-            owner=user,
-            track=track,
-            start_date=date(2026, 11, 30),
-            nudge_weekday=5,
-            nudge_hour=9,
-            timezone="Europe/London",
-            now=datetime(2026, 11, 25, tzinfo=UTC),
-        )
+    LearningPlanFactory.create_batch(
+        PLANS,
+        track=track,
+        start_date=date(2026, 11, 30),
+        nudge_weekday=5,
+        nudge_hour=9,
+        timezone="Europe/London",
+        now=datetime(2026, 11, 25, tzinfo=UTC),
+    )
 
     # Beat firing twice at the same moment.
     for _ in range(2):

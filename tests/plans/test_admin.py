@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from careers.content.models import LearningTrack
 from careers.plans.models import NudgeDelivery
-from careers.plans.services import checkin_upsert, plan_create
+from tests.factories import LearningPlanFactory, WeeklyCheckinFactory
 
 # Wednesday 4 February 2026: the current week starts on Monday 2 February.
 NOW = datetime(2026, 2, 4, 10, 0, tzinfo=UTC)
@@ -27,9 +27,9 @@ def now():
 @pytest.fixture
 def plan(seeded, alice, now):
     track = LearningTrack.objects.get(slug="deep-learning-foundations")
-    plan = plan_create(owner=alice, track=track, start_date=date(2026, 1, 5))
-    checkin_upsert(
-        plan=plan, week=OLD_WEEK, study_days_done=2, papers=[{"title": "<b>Attention</b>"}]
+    plan = LearningPlanFactory(owner=alice, track=track, start_date=date(2026, 1, 5))
+    WeeklyCheckinFactory(
+        plan=plan, week_start=OLD_WEEK, study_days_done=2, papers=[{"title": "<b>Attention</b>"}]
     )
     return plan
 
@@ -68,7 +68,7 @@ def test_it_lists_plans_checkins_and_deliveries(admin_client, deliveries, name):
     assert admin_client.get(reverse(name), {"q": "alice@example.com"}).status_code == 200
 
 
-def test_the_delivery_changelist_filters_by_status_and_week(admin_client, deliveries):
+def test_it_filters_the_delivery_changelist_by_status_and_week(admin_client, deliveries):
     url = reverse("admin:plans_nudgedelivery_changelist")
     response = admin_client.get(url, {"status__exact": "failed", "week_start": "2026-02-02"})
     assert response.status_code == 200
@@ -77,7 +77,7 @@ def test_the_delivery_changelist_filters_by_status_and_week(admin_client, delive
     assert list(response.context["cl"].result_list) == []
 
 
-def test_the_delivery_changelist_shortens_long_errors(admin_client, deliveries):
+def test_it_shortens_long_errors_in_the_delivery_changelist(admin_client, deliveries):
     response = admin_client.get(reverse("admin:plans_nudgedelivery_changelist"))
     assert "SMTPDataError: " + "x" * 42 + "..." in response.content.decode()
     assert "x" * 100 not in response.content.decode()
@@ -87,7 +87,7 @@ def test_the_delivery_changelist_shortens_long_errors(admin_client, deliveries):
     ("model", "obj"),
     [("learningplan", "plan"), ("weeklycheckin", "checkin"), ("nudgedelivery", "delivery")],
 )
-def test_the_change_pages_load(admin_client, plan, deliveries, model, obj):
+def test_it_loads_the_change_pages(admin_client, plan, deliveries, model, obj):
     pk = {
         "plan": plan.pk,
         "checkin": plan.checkins.get().pk,
@@ -98,7 +98,7 @@ def test_the_change_pages_load(admin_client, plan, deliveries, model, obj):
     assert plan.owner.profile.calendar_token not in response.content.decode()
 
 
-def test_the_plan_page_shows_its_checkins_and_paper_notes_escaped(admin_client, plan):
+def test_it_shows_a_plans_checkins_and_paper_notes_escaped(admin_client, plan):
     response = admin_client.get(reverse("admin:plans_learningplan_change", args=[plan.pk]))
     inline = response.context["inline_admin_formsets"][0]
     assert [form.original.week_start for form in inline] == [OLD_WEEK]
@@ -107,7 +107,7 @@ def test_the_plan_page_shows_its_checkins_and_paper_notes_escaped(admin_client, 
     assert "&lt;b&gt;Attention&lt;/b&gt;" in response.content.decode()
 
 
-def test_editing_the_nudge_slot_in_the_admin_moves_the_next_send_time(admin_client, plan):
+def test_it_moves_the_next_send_time_when_the_nudge_slot_is_edited(admin_client, plan):
     assert plan.next_nudge_at == datetime(2026, 2, 7, 9, tzinfo=UTC)
     url = reverse("admin:plans_learningplan_change", args=[plan.pk])
     form = admin_client.get(url).context["adminform"].form
@@ -135,7 +135,7 @@ def test_editing_the_nudge_slot_in_the_admin_moves_the_next_send_time(admin_clie
     assert plan.next_nudge_at == datetime(2026, 2, 5, 18, tzinfo=UTC)
 
 
-def test_deliveries_cannot_be_added_changed_or_deleted(admin_client, deliveries):
+def test_it_refuses_to_add_change_or_delete_deliveries(admin_client, deliveries):
     current = deliveries["current"]
     assert admin_client.get(reverse("admin:plans_nudgedelivery_add")).status_code == 403
     delete = reverse("admin:plans_nudgedelivery_delete", args=[current.pk])
@@ -154,7 +154,7 @@ def test_deliveries_cannot_be_added_changed_or_deleted(admin_client, deliveries)
     assert NudgeDelivery.objects.count() == 2
 
 
-def test_the_resend_action_requeues_a_failed_delivery_of_the_current_week_only(
+def test_it_requeues_only_a_failed_delivery_of_the_current_week(
     admin_client, deliveries, plan, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent_sent = delivery(plan, date(2026, 1, 19), Status.SENT)
@@ -183,7 +183,7 @@ def test_the_resend_action_requeues_a_failed_delivery_of_the_current_week_only(
     assert message.startswith("Resent 1 deliveries; skipped 2")
 
 
-def test_the_resend_action_with_nothing_to_resend_enqueues_nothing(
+def test_it_enqueues_nothing_when_there_is_nothing_to_resend(
     admin_client, deliveries, monkeypatch, django_capture_on_commit_callbacks
 ):
     enqueued: list[list[int]] = []

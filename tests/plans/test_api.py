@@ -11,6 +11,7 @@ from careers.content.models import LearningTrack
 from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
 from careers.plans.services import checkin_upsert, plan_create
 from tests.drf import error_messages
+from tests.factories import LearningPlanFactory, WeeklyCheckinFactory
 
 TRACK = "deep-learning-foundations"
 # A Wednesday, 10:00 in London (GMT): the plans below start on Monday 5 January 2026, so
@@ -39,7 +40,7 @@ def track(seeded):
 
 @pytest.fixture
 def plan(track, alice, now):
-    return plan_create(owner=alice, track=track, start_date=START)
+    return LearningPlanFactory(owner=alice, track=track, start_date=START)
 
 
 def plan_url(plan) -> str:
@@ -98,7 +99,9 @@ def test_it_creates_a_plan_with_nudges_off_and_no_send_time(api, seeded, now):
     assert response.json()["next_nudge_at"] is None
 
 
-def test_the_first_nudge_of_a_future_plan_is_the_first_slot_after_it_starts(api, seeded, now):
+def test_it_schedules_a_future_plans_first_nudge_at_the_first_slot_after_it_starts(
+    api, seeded, now
+):
     response = api.post("/api/plans/", {"start_date": "2026-03-02", "study_days": [0, 2]})
     assert response.status_code == 201
     assert response.json()["study_days"] == [0, 2]
@@ -141,7 +144,7 @@ def test_it_updates_a_plan_with_put_and_patch_and_moves_the_next_nudge(api, plan
     assert plan.next_nudge_at == datetime(2026, 2, 5, 5, tzinfo=UTC)
 
 
-def test_turning_nudges_off_clears_the_send_time_and_on_sets_it_again(api, plan):
+def test_it_clears_the_send_time_when_nudges_go_off_and_sets_it_when_they_go_on(api, plan):
     response = api.patch(plan_url(plan), {"nudges_enabled": False})
     assert response.json()["next_nudge_at"] is None
     response = api.patch(plan_url(plan), {"nudges_enabled": True})
@@ -249,7 +252,7 @@ def test_it_creates_a_checkin_then_updates_the_same_week_instead_of_duplicating(
     assert PaperNote.objects.count() == 0
 
 
-def test_put_on_a_past_week_back_fills_it(api, plan):
+def test_it_back_fills_a_past_week_on_put(api, plan):
     response = api.put(checkins_url(plan, "2026-01-12"), {"study_days_done": 1})
     assert response.status_code == 201
     assert response.json()["week_start"] == "2026-01-12"
@@ -270,7 +273,7 @@ def test_it_lists_checkins_newest_first(api, plan):
     ]
 
 
-def test_a_week_without_a_checkin_or_not_a_date_is_404(api, plan):
+def test_it_returns_404_for_a_week_without_a_checkin_or_not_a_date(api, plan):
     assert api.get(checkins_url(plan, "2026-01-19")).status_code == 404
     assert api.get(checkins_url(plan, "not-a-date")).status_code == 404
     assert api.get(checkins_url(plan, "2026-02-30")).status_code == 404
@@ -321,13 +324,13 @@ def test_it_rejects_a_bad_checkin_and_writes_nothing(api, plan, body, field):
     assert WeeklyCheckin.objects.count() == 0
 
 
-def test_a_checkin_needs_its_week(api, plan):
+def test_it_requires_a_checkins_week(api, plan):
     response = api.post(checkins_url(plan), {"papers_read": 1})
     assert response.status_code == 400
     assert "week_start" in response.json()
 
 
-def test_html_in_paper_titles_comes_back_verbatim(api, plan):
+def test_it_returns_html_in_paper_titles_verbatim(api, plan):
     title = '<script>alert("x")</script> & <b>Attention</b>'
     takeaway = "<img src=x onerror=alert(1)> is just text"
     response = api.post(
@@ -344,7 +347,7 @@ def test_html_in_paper_titles_comes_back_verbatim(api, plan):
 # Progress -----------------------------------------------------------------------------------
 
 
-def test_progress_counts_the_streak_and_papers_against_the_target(api, plan):
+def test_it_counts_the_streak_and_papers_against_the_target(api, plan):
     checkin_upsert(plan=plan, week=date(2026, 1, 5), study_days_done=2, papers_read=2)
     checkin_upsert(plan=plan, week=date(2026, 1, 12), papers_read=1)
     # 19 January: nothing logged; one missed week in eight is forgiven.
@@ -374,7 +377,7 @@ def test_progress_counts_the_streak_and_papers_against_the_target(api, plan):
     }
 
 
-def test_progress_breaks_the_streak_on_a_second_missed_week_and_counts_this_week(api, plan):
+def test_it_breaks_the_streak_on_a_second_missed_week_and_counts_this_week(api, plan):
     checkin_upsert(plan=plan, week=date(2026, 1, 5), study_days_done=1)
     checkin_upsert(plan=plan, week=date(2026, 2, 2), papers_read=2)
     # 12, 19 and 26 January missed: this week alone counts.
@@ -382,14 +385,14 @@ def test_progress_breaks_the_streak_on_a_second_missed_week_and_counts_this_week
     assert (body["streak"], body["papers_read"]) == (1, 2)
 
 
-def test_progress_before_the_plan_starts_has_no_focus(api, track, alice, now):
+def test_it_shows_no_focus_before_the_plan_starts(api, track, alice, now):
     plan = plan_create(owner=alice, track=track, start_date=date(2026, 3, 2))
     body = api.get(f"/api/plans/{plan.pk}/progress/").json()
     assert (body["week"], body["focus"], body["finished"], body["streak"]) == (0, None, False, 0)
     assert body["papers_target"] == 0
 
 
-def test_progress_after_the_last_week_is_finished(api, track, alice, now):
+def test_it_reports_the_plan_finished_after_the_last_week(api, track, alice, now):
     plan = plan_create(owner=alice, track=track, start_date=date(2025, 6, 2), weeks=4)
     body = api.get(f"/api/plans/{plan.pk}/progress/").json()
     assert body["finished"] is True
@@ -436,14 +439,14 @@ def snapshot(owner) -> dict:
 
 @pytest.fixture
 def alices(plan):
-    checkin = checkin_upsert(
-        plan=plan, week=date(2026, 1, 26), study_days_done=1, papers=[{"title": "Alice's"}]
+    checkin = WeeklyCheckinFactory(
+        plan=plan, week_start=date(2026, 1, 26), study_days_done=1, papers=[{"title": "Alice's"}]
     )
     return plan, checkin
 
 
 @pytest.mark.parametrize(("method", "url", "body"), ENDPOINTS, ids=ENDPOINT_IDS)
-def test_charlie_gets_404_everywhere_and_alices_plan_is_unchanged(
+def test_it_gives_charlie_404_everywhere_and_leaves_alices_plan_unchanged(
     alices, alice, charlie, method, url, body
 ):
     plan, _ = alices
@@ -457,7 +460,7 @@ def test_charlie_gets_404_everywhere_and_alices_plan_is_unchanged(
     assert not LearningPlan.objects.filter(owner=charlie).exists()
 
 
-def test_charlie_lists_none_of_alices_plans(alices, charlie):
+def test_it_lists_none_of_alices_plans_to_charlie(alices, charlie):
     client = APIClient()
     client.force_authenticate(charlie)
     assert client.get("/api/plans/").json()["count"] == 0
@@ -468,7 +471,7 @@ def test_charlie_lists_none_of_alices_plans(alices, charlie):
     [*ENDPOINTS, ("get", "/api/plans/", None), ("post", "/api/plans/", {})],
     ids=[*ENDPOINT_IDS, "GET /api/plans/", "POST /api/plans/"],
 )
-def test_anonymous_requests_are_refused(alices, alice, method, url, body):
+def test_it_refuses_anonymous_requests(alices, alice, method, url, body):
     plan, _ = alices
     before = snapshot(alice)
     response = getattr(APIClient(), method)(url.format(plan=plan.pk), body, format="json")

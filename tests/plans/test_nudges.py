@@ -16,38 +16,37 @@ from careers.plans.links import nudge_action_token
 from careers.plans.models import LearningPlan, NudgeDelivery, WeeklyCheckin
 from careers.plans.services import plan_create
 from careers.plans.tasks import nudge_deliver_chunk
-from tests.factories import UserFactory
+from tests.factories import LearningPlanFactory, LearningTrackFactory
 
 # Plans start on Monday 30 November 2026; nudges on Saturdays at 09:00 London time.
 START = date(2026, 11, 30)
 CREATED = datetime(2026, 11, 25, 12, tzinfo=UTC)
 FIRST_SLOT = datetime(2026, 12, 5, 9, tzinfo=UTC)
+SLOT = {
+    "start_date": START,
+    "nudge_weekday": 5,
+    "nudge_hour": 9,
+    "timezone": "Europe/London",
+    "now": CREATED,
+}
 Status = NudgeDelivery.Status
 
 
-def make_plan(user, **fields) -> LearningPlan:
-    return plan_create(
-        owner=user,
-        track=LearningTrack.objects.get(),
-        start_date=START,
-        nudge_weekday=5,
-        nudge_hour=9,
-        timezone="Europe/London",
-        now=CREATED,
-        **fields,
-    )
+@pytest.fixture
+def track(seeded):
+    return LearningTrack.objects.get(slug="deep-learning-foundations")
 
 
 @pytest.fixture
-def plan(seeded, alice):
-    return make_plan(alice)
+def plan(track, alice):
+    return LearningPlanFactory(owner=alice, track=track, **SLOT)
 
 
 def test_it_schedules_the_first_nudge_at_the_first_slot_after_the_start(plan):
     assert plan.next_nudge_at == FIRST_SLOT
 
 
-def test_nothing_is_due_before_the_slot(plan):
+def test_it_claims_nothing_before_the_slot(plan):
     report = nudges.nudges_dispatch(now=FIRST_SLOT - timedelta(minutes=1))
     assert report.claimed == 0
     assert not NudgeDelivery.objects.exists()
@@ -65,7 +64,7 @@ def test_it_claims_a_due_plan_once_and_moves_it_to_next_week(plan):
     assert plan.next_nudge_at == FIRST_SLOT + timedelta(weeks=1)
 
 
-def test_dispatching_twice_at_the_same_instant_sends_one_email(plan, smtp_sink):
+def test_it_sends_one_email_when_dispatched_twice_at_the_same_instant(plan, smtp_sink):
     for _ in range(2):
         call_command(
             "dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=StringIO()
@@ -74,7 +73,7 @@ def test_dispatching_twice_at_the_same_instant_sends_one_email(plan, smtp_sink):
     assert NudgeDelivery.objects.get().status == Status.SENT
 
 
-def test_delivering_the_same_row_twice_sends_once(plan, smtp_sink):
+def test_it_sends_once_when_the_same_row_is_delivered_twice(plan, smtp_sink):
     report = nudges.nudges_dispatch(now=FIRST_SLOT)
     [delivery_id] = report.chunks[0]
     assert nudges.nudges_deliver(delivery_ids=[delivery_id]) == ({"sent": 1}, [])
@@ -86,10 +85,9 @@ def test_delivering_the_same_row_twice_sends_once(plan, smtp_sink):
 
 
 @pytest.mark.parametrize("count", [2, 8])
-def test_a_chunk_costs_two_queries_per_email_plus_a_fixed_few(seeded, count, settings):
+def test_it_delivers_a_chunk_in_two_queries_per_email_plus_a_fixed_few(track, count, settings):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    for user in UserFactory.create_batch(count):
-        make_plan(user)
+    LearningPlanFactory.create_batch(count, track=track, **SLOT)
     [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
     with CaptureQueriesContext(connection) as queries:
         outcomes, retry = nudges.nudges_deliver(delivery_ids=chunk)
@@ -101,7 +99,7 @@ def test_a_chunk_costs_two_queries_per_email_plus_a_fixed_few(seeded, count, set
     assert len(queries) == 9 + 2 * count
 
 
-def test_a_delivery_claimed_by_another_worker_is_left_alone(plan, smtp_sink):
+def test_it_leaves_a_delivery_claimed_by_another_worker_alone(plan, smtp_sink):
     report = nudges.nudges_dispatch(now=FIRST_SLOT)
     [delivery_id] = report.chunks[0]
     NudgeDelivery.objects.filter(pk=delivery_id).update(status=Status.SENDING)
@@ -109,7 +107,7 @@ def test_a_delivery_claimed_by_another_worker_is_left_alone(plan, smtp_sink):
     assert smtp_sink.messages == []
 
 
-def test_the_email_has_both_parts_and_the_unsubscribe_headers(plan, smtp_sink, settings):
+def test_it_sends_an_email_with_both_parts_and_the_unsubscribe_headers(plan, smtp_sink, settings):
     settings.SITE_URL = "https://advisor.example.org"
     call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=StringIO())
     [message] = smtp_sink.messages
@@ -135,7 +133,7 @@ def test_the_email_has_both_parts_and_the_unsubscribe_headers(plan, smtp_sink, s
     assert first_tip.text[:40] in " ".join(text.split())
 
 
-def test_each_week_brings_a_tip_not_sent_before(plan, smtp_sink):
+def test_it_brings_a_tip_not_sent_before_each_week(plan, smtp_sink):
     for week in range(3):
         call_command(
             "dispatch_nudges",
@@ -150,7 +148,7 @@ def test_each_week_brings_a_tip_not_sent_before(plan, smtp_sink):
     assert len(smtp_sink.messages) == 3
 
 
-def test_a_transient_smtp_error_is_retried_and_then_sent(plan, smtp_sink):
+def test_it_retries_a_transient_smtp_error_and_then_sends(plan, smtp_sink):
     smtp_sink.handler.transient_failures = 1
     [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
     assert nudges.nudges_deliver(delivery_ids=[delivery_id]) == ({"retry": 1}, [delivery_id])
@@ -162,7 +160,7 @@ def test_a_transient_smtp_error_is_retried_and_then_sent(plan, smtp_sink):
     assert NudgeDelivery.objects.get().attempts == 2
 
 
-def test_a_permanent_bounce_fails_the_delivery_and_stops_the_nudges(plan, smtp_sink):
+def test_it_fails_the_delivery_and_stops_the_nudges_on_a_permanent_bounce(plan, smtp_sink):
     smtp_sink.handler.refuse = {plan.owner.email}
     [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
     assert nudges.nudges_deliver(delivery_ids=[delivery_id]) == ({"failed": 1}, [])
@@ -174,14 +172,14 @@ def test_a_permanent_bounce_fails_the_delivery_and_stops_the_nudges(plan, smtp_s
     assert plan.next_nudge_at is None
 
 
-def test_a_plan_unsubscribed_after_dispatch_is_not_mailed(plan, smtp_sink):
+def test_it_does_not_mail_a_plan_unsubscribed_after_dispatch(plan, smtp_sink):
     [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
     LearningPlan.objects.filter(pk=plan.pk).update(nudges_enabled=False)
     assert nudges.nudges_deliver(delivery_ids=[delivery_id]) == ({"failed": 1}, [])
     assert smtp_sink.messages == []
 
 
-def test_a_delivery_stuck_in_sending_is_reported(plan):
+def test_it_reports_a_delivery_stuck_in_sending(plan):
     [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
     NudgeDelivery.objects.filter(pk=delivery_id).update(
         status=Status.SENDING, sending_since=FIRST_SLOT
@@ -190,7 +188,7 @@ def test_a_delivery_stuck_in_sending_is_reported(plan):
     assert nudges.nudges_stuck(now=FIRST_SLOT + timedelta(hours=1)) == [delivery_id]
 
 
-def test_after_an_outage_one_email_covers_the_current_week(plan):
+def test_it_covers_the_current_week_with_one_email_after_an_outage(plan):
     three_weeks_late = FIRST_SLOT + timedelta(weeks=3, hours=2)
     report = nudges.nudges_dispatch(now=three_weeks_late)
     assert report.created == 1
@@ -199,7 +197,7 @@ def test_after_an_outage_one_email_covers_the_current_week(plan):
     assert plan.next_nudge_at == FIRST_SLOT + timedelta(weeks=4)
 
 
-def test_the_dispatch_command_reports_what_it_did(plan, smtp_sink):
+def test_it_reports_what_the_dispatch_command_did(plan, smtp_sink):
     out = StringIO()
     call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=out)
     assert "Claimed 1 due plan(s), created 1 delivery(ies)" in out.getvalue()
@@ -207,7 +205,7 @@ def test_the_dispatch_command_reports_what_it_did(plan, smtp_sink):
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2026-12-05T09:00:00"])
-def test_the_dispatch_command_refuses_a_bad_now(db, value):
+def test_it_refuses_a_bad_now_in_the_dispatch_command(db, value):
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="--now"):
@@ -237,7 +235,7 @@ def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def test_a_link_scanners_get_changes_nothing(plan, sent_message, client):
+def test_it_changes_nothing_on_a_link_scanners_get(plan, sent_message, client):
     for name in ("studied", "papers_2", "skip", "unsubscribe"):
         response = client.get(path_of(links_of(sent_message)[name]))
         assert response.status_code == 200
@@ -247,7 +245,7 @@ def test_a_link_scanners_get_changes_nothing(plan, sent_message, client):
     assert plan.nudges_enabled
 
 
-def test_the_confirm_buttons_record_the_week(plan, sent_message):
+def test_it_records_the_week_from_the_confirm_buttons(plan, sent_message):
     client = Client()
     links = links_of(sent_message)
     with time_machine.travel(FIRST_SLOT + timedelta(hours=1)):
@@ -259,7 +257,7 @@ def test_the_confirm_buttons_record_the_week(plan, sent_message):
     assert checkin.papers_read == 2
 
 
-def test_one_click_unsubscribe_needs_no_cookie_or_csrf_token(plan, sent_message):
+def test_it_unsubscribes_in_one_click_without_a_cookie_or_csrf_token(plan, sent_message):
     client = Client(enforce_csrf_checks=True)
     url = path_of(sent_message["List-Unsubscribe"].strip("<>"))
     response = client.post(
@@ -273,7 +271,7 @@ def test_one_click_unsubscribe_needs_no_cookie_or_csrf_token(plan, sent_message)
     assert plan.next_nudge_at is None
 
 
-def test_the_unsubscribe_link_never_expires(plan, sent_message):
+def test_it_never_expires_the_unsubscribe_link(plan, sent_message):
     url = path_of(links_of(sent_message)["unsubscribe"])
     with time_machine.travel(FIRST_SLOT + timedelta(days=400)):
         assert Client().post(url).status_code == 200
@@ -281,7 +279,7 @@ def test_the_unsubscribe_link_never_expires(plan, sent_message):
     assert plan.nudges_enabled is False
 
 
-def test_an_action_link_expires_after_fourteen_days(plan, sent_message):
+def test_it_expires_an_action_link_after_fourteen_days(plan, sent_message):
     url = path_of(links_of(sent_message)["studied"])
     with time_machine.travel(FIRST_SLOT + timedelta(days=15)):
         response = Client().post(url)
@@ -291,7 +289,7 @@ def test_an_action_link_expires_after_fourteen_days(plan, sent_message):
 
 
 @pytest.mark.parametrize("where", ["action", "unsubscribe"])
-def test_a_tampered_link_is_refused_with_a_clear_page(plan, sent_message, where):
+def test_it_refuses_a_tampered_link_with_a_clear_page(plan, sent_message, where):
     url = path_of(links_of(sent_message)["studied" if where == "action" else "unsubscribe"])
     token = url.rstrip("/").rsplit("/", 1)[1]
     forged = url.replace(token, token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb"))
@@ -303,7 +301,7 @@ def test_a_tampered_link_is_refused_with_a_clear_page(plan, sent_message, where)
     assert not WeeklyCheckin.objects.exists()
 
 
-def test_a_link_signed_with_another_key_is_refused(plan, settings):
+def test_it_refuses_a_link_signed_with_another_key(plan, settings):
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
     token = nudge_action_token(plan_id=plan.pk, week=START, action="studied")
     settings.SECRET_KEY = "the-real-secret-key-" + "y" * 40
@@ -319,10 +317,8 @@ def test_a_link_signed_with_another_key_is_refused(plan, settings):
     not connection.features.has_select_for_update_skip_locked,
     reason="concurrent dispatchers need a database with row locks (PostgreSQL in CI)",
 )
-def test_two_dispatchers_at_once_create_one_delivery_per_plan(seeded):
-    users = UserFactory.create_batch(60)
-    for user in users:
-        make_plan(user)
+def test_it_creates_one_delivery_per_plan_with_two_dispatchers_at_once(track):
+    LearningPlanFactory.create_batch(60, track=track, **SLOT)
     with ThreadPoolExecutor(max_workers=2) as pool:
         reports = list(
             pool.map(lambda _: nudges.nudges_dispatch(now=FIRST_SLOT, batch_size=7), range(2))
@@ -336,7 +332,7 @@ def test_two_dispatchers_at_once_create_one_delivery_per_plan(seeded):
 # What the review of the exactly-once paths asked for ---------------------------------------
 
 
-def test_a_resend_leaves_a_delivery_being_sent_right_now_alone(plan):
+def test_it_leaves_a_delivery_being_sent_right_now_alone_on_resend(plan):
     [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
     delivery = NudgeDelivery.objects.get(pk=delivery_id)
     NudgeDelivery.objects.filter(pk=delivery_id).update(
@@ -347,7 +343,7 @@ def test_a_resend_leaves_a_delivery_being_sent_right_now_alone(plan):
     assert NudgeDelivery.objects.get(pk=delivery_id).status == Status.PENDING
 
 
-def test_a_chunk_whose_retries_ran_out_is_marked_failed(plan, smtp_sink):
+def test_it_marks_a_chunk_whose_retries_ran_out_as_failed(plan, smtp_sink):
     smtp_sink.handler.transient_failures = 100
     [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
     result = nudge_deliver_chunk.apply(args=[chunk], retries=nudge_deliver_chunk.max_retries)
@@ -358,7 +354,7 @@ def test_a_chunk_whose_retries_ran_out_is_marked_failed(plan, smtp_sink):
     assert smtp_sink.messages == []
 
 
-def test_a_chunk_is_retried_until_the_server_takes_it(plan, smtp_sink):
+def test_it_retries_a_chunk_until_the_server_takes_it(plan, smtp_sink):
     # Run eagerly, Celery performs each retry at once instead of after its countdown.
     smtp_sink.handler.transient_failures = 3
     [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
@@ -369,13 +365,13 @@ def test_a_chunk_is_retried_until_the_server_takes_it(plan, smtp_sink):
     assert len(smtp_sink.messages) == 1
 
 
-def test_a_delivery_lost_before_it_ran_is_reported(plan):
+def test_it_reports_a_delivery_lost_before_it_ran(plan):
     [delivery_id] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks[0]
     assert nudges.nudges_stuck(now=FIRST_SLOT + timedelta(minutes=30)) == []
     assert nudges.nudges_stuck(now=FIRST_SLOT + timedelta(hours=3)) == [delivery_id]
 
 
-def test_turning_nudges_off_and_on_within_a_week_sends_one_email(plan, smtp_sink):
+def test_it_sends_one_email_when_nudges_go_off_and_on_within_a_week(plan, smtp_sink):
     from careers.plans.services import plan_update
 
     call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=StringIO())
@@ -396,7 +392,7 @@ def test_turning_nudges_off_and_on_within_a_week_sends_one_email(plan, smtp_sink
     assert NudgeDelivery.objects.count() == 1
 
 
-def test_an_edit_does_not_undo_a_dispatch_that_ran_meanwhile(plan):
+def test_it_keeps_a_dispatch_that_ran_meanwhile_when_a_stale_plan_is_edited(plan):
     from careers.plans.services import plan_update
 
     stale = LearningPlan.objects.get(pk=plan.pk)
@@ -406,7 +402,7 @@ def test_an_edit_does_not_undo_a_dispatch_that_ran_meanwhile(plan):
     assert nudges.nudges_dispatch(now=FIRST_SLOT + timedelta(minutes=1)).claimed == 0
 
 
-def test_an_action_link_for_a_week_the_plan_no_longer_has_explains_itself(plan, sent_message):
+def test_it_explains_an_action_link_for_a_week_the_plan_no_longer_has(plan, sent_message):
     LearningPlan.objects.filter(pk=plan.pk).update(start_date=date(2027, 1, 4))
     with time_machine.travel(FIRST_SLOT + timedelta(hours=1)):
         response = Client().post(path_of(links_of(sent_message)["studied"]))
@@ -424,12 +420,12 @@ def test_an_action_link_for_a_week_the_plan_no_longer_has_explains_itself(plan, 
         "/comparisons/shared/abc%00/",
     ],
 )
-def test_a_nul_byte_in_a_token_url_is_not_found(db, client, url):
+def test_it_returns_404_for_a_nul_byte_in_a_token_url(db, client, url):
     assert client.get(url).status_code == 404
 
 
-def test_a_plan_cannot_start_in_the_far_future(seeded, alice):
+def test_it_refuses_a_plan_that_starts_in_the_far_future(alice):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="Start within a year"):
-        plan_create(owner=alice, track=LearningTrack.objects.get(), start_date=date(9999, 12, 31))
+        plan_create(owner=alice, track=LearningTrackFactory(), start_date=date(9999, 12, 31))

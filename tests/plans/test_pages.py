@@ -17,6 +17,7 @@ from careers.accounts.models import Profile
 from careers.content.models import LearningTrack
 from careers.plans import services
 from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from tests.factories import LearningPlanFactory
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 THIS_MONDAY = date(2026, 11, 23)
@@ -44,7 +45,7 @@ def alice_client(client, alice):
 @pytest.fixture
 def plan(track, alice) -> LearningPlan:
     """Alice's plan, four weeks in: week 1 began on Monday 2 November."""
-    return services.plan_create(
+    return LearningPlanFactory(
         owner=alice, track=track, start_date=date(2026, 11, 2), now=NOW, timezone="Europe/London"
     )
 
@@ -88,7 +89,7 @@ def test_it_sends_a_user_without_plans_to_the_create_page(alice_client, seeded):
     assert response["Location"] == reverse("plans:plan_create")
 
 
-def test_the_create_form_starts_from_the_track_and_the_profile(alice_client, alice, track):
+def test_it_starts_the_create_form_from_the_track_and_the_profile(alice_client, alice, track):
     alice.profile.timezone = "Pacific/Auckland"
     alice.profile.save()
     response = alice_client.get(reverse("plans:plan_create"))
@@ -149,7 +150,7 @@ def test_it_creates_a_plan_and_shows_this_weeks_focus(alice_client, alice, track
         (["python", "matrix_multiplication"], True, True),
     ],
 )
-def test_the_prerequisites_check_decides_the_ml_course(
+def test_it_decides_the_ml_course_from_the_prerequisites_check(
     alice_client, alice, track, ticked, anyway, ml_first
 ):
     data = plan_data(track, prerequisite__python=None, prerequisite__matrix_multiplication=None)
@@ -172,7 +173,7 @@ def test_the_prerequisites_check_decides_the_ml_course(
         assert progress.total_weeks == 16
 
 
-def test_editing_a_plan_keeps_its_prerequisites_answer(alice_client, alice, track):
+def test_it_keeps_the_prerequisites_answer_when_a_plan_is_edited(alice_client, alice, track):
     """The check is not stored: the edit form starts from the plan, so an unchanged save
     keeps the ML course where it was."""
     alice_client.post(reverse("plans:plan_create"), plan_data(track, prerequisite__python=None))
@@ -189,7 +190,9 @@ def test_editing_a_plan_keeps_its_prerequisites_answer(alice_client, alice, trac
     assert plan.ml_course_first is True
 
 
-def test_editing_the_plan_changes_the_schedule_and_the_next_send_time(alice_client, alice, track):
+def test_it_changes_the_schedule_and_the_next_send_time_when_a_plan_is_edited(
+    alice_client, alice, track
+):
     alice_client.post(reverse("plans:plan_create"), plan_data(track))
     plan = LearningPlan.objects.get(owner=alice)
     before = alice_client.get(reverse("plans:plan_detail", args=[plan.pk])).context
@@ -217,7 +220,7 @@ def test_editing_the_plan_changes_the_schedule_and_the_next_send_time(alice_clie
     assert "Tuesday 1 December 2026, 18:00" in html
 
 
-def test_turning_nudges_off_clears_the_next_send_time(alice_client, plan, track):
+def test_it_clears_the_next_send_time_when_nudges_go_off(alice_client, plan, track):
     alice_client.post(
         reverse("plans:plan_edit", args=[plan.pk]),
         plan_data(track, start_date="2026-11-02", nudges_enabled=None),
@@ -247,7 +250,7 @@ def test_it_deletes_a_plan_only_on_post(alice_client, plan):
     assert feed_events(alice_client, token) == []
 
 
-def test_plan_pages_need_a_login(client, plan):
+def test_it_requires_a_login_for_plan_pages(client, plan):
     for url in (
         reverse("plans:plan_list"),
         reverse("plans:plan_create"),
@@ -312,7 +315,7 @@ def test_it_logs_this_week_and_back_fills_a_past_week(alice_client, plan):
     assert form["paper_1_title"].value() == "Attention Is All You Need"
 
 
-def test_saving_a_week_again_replaces_its_papers(alice_client, plan):
+def test_it_replaces_a_weeks_papers_when_it_is_saved_again(alice_client, plan):
     services.checkin_upsert(
         plan=plan, week=THIS_MONDAY, now=NOW, papers=[{"title": "Old"}], papers_read=1
     )
@@ -328,7 +331,7 @@ def test_saving_a_week_again_replaces_its_papers(alice_client, plan):
     assert list(PaperNote.objects.values_list("title", flat=True)) == ["New"]
 
 
-def test_a_skipped_week_is_shown_as_skipped(alice_client, plan):
+def test_it_shows_a_skipped_week_as_skipped(alice_client, plan):
     alice_client.post(
         checkin_url(plan, date(2026, 11, 16)),
         {"study_days_done": "0", "papers_read": "0", "project_progress": "0", "skipped": "on"},
@@ -363,11 +366,11 @@ def test_it_refuses_a_week_that_is_not_a_plan_week(alice_client, plan, week, mes
     assert not WeeklyCheckin.objects.exists()
 
 
-def test_a_week_that_is_not_a_date_is_not_found(alice_client, plan):
+def test_it_returns_404_for_a_week_that_is_not_a_date(alice_client, plan):
     assert alice_client.get(checkin_url(plan, "next-week")).status_code == 404
 
 
-def test_the_week_follows_the_plans_time_zone(alice_client, plan):
+def test_it_follows_the_plans_time_zone_for_the_week(alice_client, plan):
     """At 23:30 UTC on Sunday 29 November it is already Monday 30 November in Auckland."""
     plan.timezone = "Pacific/Auckland"
     plan.save()
@@ -379,7 +382,7 @@ def test_the_week_follows_the_plans_time_zone(alice_client, plan):
 # --- Form errors ---------------------------------------------------------------------------
 
 
-def test_plan_form_errors_keep_what_was_typed(alice_client, alice, track):
+def test_it_keeps_what_was_typed_on_plan_form_errors(alice_client, alice, track):
     response = alice_client.post(
         reverse("plans:plan_create"),
         plan_data(
@@ -407,7 +410,7 @@ def test_plan_form_errors_keep_what_was_typed(alice_client, alice, track):
     assert 'id="id_prerequisite__python" checked' in html
 
 
-def test_checkin_form_errors_keep_what_was_typed(alice_client, plan):
+def test_it_keeps_what_was_typed_on_checkin_form_errors(alice_client, plan):
     response = alice_client.post(
         checkin_url(plan, THIS_MONDAY),
         {
@@ -429,7 +432,7 @@ def test_checkin_form_errors_keep_what_was_typed(alice_client, plan):
 # --- Calendar feed -------------------------------------------------------------------------
 
 
-def test_the_calendar_feed_has_one_event_per_study_day_and_follows_edits(
+def test_it_puts_one_event_per_study_day_in_the_calendar_feed_and_follows_edits(
     alice_client, alice, track
 ):
     alice_client.post(reverse("plans:plan_create"), plan_data(track))
@@ -449,7 +452,7 @@ def test_the_calendar_feed_has_one_event_per_study_day_and_follows_edits(
     assert {event.decoded("dtstart").weekday() for event in events} == {0, 2, 4}
 
 
-def test_a_regenerated_calendar_address_retires_the_old_one(alice_client, plan):
+def test_it_retires_the_old_calendar_address_when_it_is_regenerated(alice_client, plan):
     old = plan.owner.profile.calendar_token
     url = reverse("plans:plan_calendar_regenerate", args=[plan.pk])
     assert alice_client.get(url).status_code == 405
@@ -468,7 +471,7 @@ def test_a_regenerated_calendar_address_retires_the_old_one(alice_client, plan):
     assert old not in html
 
 
-def test_one_calendar_address_shows_all_of_a_learners_plans(alice_client, plan, charlie):
+def test_it_shows_all_of_a_learners_plans_at_one_calendar_address(alice_client, plan, charlie):
     second = services.plan_create(
         owner=plan.owner,
         track=plan.track,
@@ -509,7 +512,7 @@ def snapshot(plan: LearningPlan) -> dict:
     "page", ["detail", "edit", "delete", "checkin", "past_checkin", "regenerate"]
 )
 @pytest.mark.parametrize("method", ["get", "post", "put", "delete"])
-def test_charlie_reaches_nothing_of_alices_plan(client, charlie, plan, track, page, method):
+def test_it_lets_charlie_reach_nothing_of_alices_plan(client, charlie, plan, track, page, method):
     services.checkin_upsert(
         plan=plan, week=THIS_MONDAY, now=NOW, papers=[{"title": "Alice's paper"}], study_days_done=1
     )
@@ -542,7 +545,7 @@ def test_charlie_reaches_nothing_of_alices_plan(client, charlie, plan, track, pa
         ("regenerate", "post"),
     ],
 )
-def test_charlie_gets_404_on_every_page_and_method_it_serves(
+def test_it_gives_charlie_404_on_every_page_and_method_it_serves(
     client, charlie, plan, track, page, method
 ):
     client.force_login(charlie)
@@ -552,7 +555,7 @@ def test_charlie_gets_404_on_every_page_and_method_it_serves(
     assert LearningPlan.objects.filter(pk=plan.pk, weeks=16).exists()
 
 
-def test_charlie_sees_none_of_alices_plans_in_his_lists(client, charlie, plan):
+def test_it_shows_charlie_none_of_alices_plans_in_his_lists(client, charlie, plan):
     client.force_login(charlie)
     assert client.get(reverse("plans:plan_list"))["Location"] == reverse("plans:plan_create")
     html = client.get(reverse("dashboard")).content.decode()
@@ -565,7 +568,7 @@ def test_charlie_sees_none_of_alices_plans_in_his_lists(client, charlie, plan):
 SCRIPT = "<script>alert('x')</script>"
 
 
-def test_text_typed_into_a_check_in_shows_as_text(alice_client, plan):
+def test_it_shows_text_typed_into_a_check_in_as_text(alice_client, plan):
     alice_client.post(
         checkin_url(plan, THIS_MONDAY),
         {
@@ -584,7 +587,7 @@ def test_text_typed_into_a_check_in_shows_as_text(alice_client, plan):
         assert "&lt;script&gt;" in html
 
 
-def test_the_dashboard_shows_this_weeks_focus_and_the_streak(alice_client, plan):
+def test_it_shows_this_weeks_focus_and_the_streak_on_the_dashboard(alice_client, plan):
     services.checkin_upsert(plan=plan, week=date(2026, 11, 16), now=NOW, study_days_done=2)
     html = alice_client.get(reverse("dashboard")).content.decode()
     assert reverse("plans:plan_detail", args=[plan.pk]) in html
@@ -594,12 +597,12 @@ def test_the_dashboard_shows_this_weeks_focus_and_the_streak(alice_client, plan)
     assert "Coming soon" not in html
 
 
-def test_the_dashboard_offers_to_start_a_plan(alice_client, seeded):
+def test_it_offers_to_start_a_plan_on_the_dashboard(alice_client, seeded):
     html = alice_client.get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("plans:plan_create")}">Start a learning plan' in html
 
 
-def test_the_home_page_links_the_learning_plan_card(client, alice, seeded):
+def test_it_links_the_learning_plan_card_on_the_home_page(client, alice, seeded):
     html = client.get(reverse("content:home")).content.decode()
     assert f'href="{reverse("accounts:signup")}">Sign up to start a learning plan' in html
     client.force_login(alice)

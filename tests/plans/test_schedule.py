@@ -52,7 +52,7 @@ def test_it_keeps_the_local_hour_across_daylight_saving_changes(tz, around):
     assert len({local(s, tz).utcoffset() for s in found}) == 2
 
 
-def test_a_slot_in_the_spring_forward_gap_is_sent_once_an_hour_later():
+def test_it_sends_a_slot_in_the_spring_forward_gap_once_an_hour_later():
     # 02:30 does not exist in New York on 8 March 2026.
     slot = next_nudge_at(
         after=datetime(2026, 3, 7, tzinfo=UTC),
@@ -66,7 +66,7 @@ def test_a_slot_in_the_spring_forward_gap_is_sent_once_an_hour_later():
     )
 
 
-def test_a_slot_in_the_fall_back_repeat_is_sent_once():
+def test_it_sends_a_slot_in_the_fall_back_repeat_once():
     tz = "America/New_York"
     first = next_nudge_at(
         after=datetime(2026, 10, 31, tzinfo=UTC),
@@ -80,7 +80,7 @@ def test_a_slot_in_the_fall_back_repeat_is_sent_once():
     assert local(second, tz).date() == date(2026, 11, 8)
 
 
-def test_the_first_slot_is_the_first_chosen_slot_after_the_plan_starts():
+def test_it_picks_the_first_chosen_slot_after_the_plan_starts():
     # Created on a Wednesday, starting the next Monday, nudges on Saturdays at 09:00 London.
     slot = next_nudge_at(
         after=datetime(2026, 11, 25, 12, tzinfo=UTC),
@@ -92,7 +92,7 @@ def test_the_first_slot_is_the_first_chosen_slot_after_the_plan_starts():
     assert slot == datetime(2026, 12, 5, 9, tzinfo=UTC)
 
 
-def test_a_slot_later_today_is_still_this_week():
+def test_it_keeps_a_slot_later_today_in_this_week():
     slot = next_nudge_at(
         after=datetime(2026, 11, 28, 8, 59, tzinfo=UTC),
         start_date=date(2026, 11, 1),
@@ -107,7 +107,7 @@ def test_a_slot_later_today_is_still_this_week():
     assert after_it == datetime(2026, 12, 5, 9, tzinfo=UTC)
 
 
-def test_weeks_are_counted_in_the_learners_zone():
+def test_it_counts_weeks_in_the_learners_zone():
     # Sunday 23:30 UTC is already Monday in Auckland.
     instant = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
     assert local_week_start(instant, "UTC") == date(2026, 11, 23)
@@ -123,7 +123,7 @@ def test_weeks_are_counted_in_the_learners_zone():
         (date(2026, 12, 7), 2),
     ],
 )
-def test_week_number_counts_monday_to_sunday_weeks(day, expected):
+def test_it_numbers_weeks_from_monday_to_sunday(day, expected):
     # A plan starting on a Monday.
     assert week_number(start_date=date(2026, 11, 30), day=day) == expected
 
@@ -133,7 +133,7 @@ LADDER = ["MNIST", "Fashion-MNIST", "Own project"]
 
 
 @pytest.mark.parametrize("weeks", [4, 8, 16, 20, 52])
-def test_the_schedule_spreads_the_courses_over_the_chosen_pace(weeks):
+def test_it_spreads_the_courses_over_the_chosen_pace(weeks):
     schedule = plan_schedule(weeks=weeks, courses=COURSES, project_steps=LADDER)
     assert len(schedule) == max(weeks, len(COURSES))
     assert schedule[0].course == "NN"
@@ -144,7 +144,7 @@ def test_the_schedule_spreads_the_courses_over_the_chosen_pace(weeks):
     assert [focus.week for focus in schedule] == list(range(1, len(schedule) + 1))
 
 
-def test_the_default_pace_follows_the_course_shares():
+def test_it_follows_the_course_shares_at_the_default_pace():
     schedule = plan_schedule(weeks=16, courses=COURSES, project_steps=LADDER)
     lengths = {}
     for focus in schedule:
@@ -152,7 +152,7 @@ def test_the_default_pace_follows_the_course_shares():
     assert lengths == {"NN": 4, "Tuning": 3, "Structuring": 2, "CNN": 4, "Sequence": 3}
 
 
-def test_the_ml_course_comes_first_when_asked():
+def test_it_puts_the_ml_course_first_when_asked():
     schedule = plan_schedule(
         weeks=16, courses=COURSES, project_steps=LADDER, ml_course=("Machine Learning", 11)
     )
@@ -187,25 +187,25 @@ def weeks_back(*offsets: int) -> list[date]:
         ([], [], 0),
     ],
 )
-def test_the_weekly_streak_is_forgiving(logged, skipped, expected):
+def test_it_counts_a_forgiving_weekly_streak(logged, skipped, expected):
     streak = weekly_streak(
         logged=logged, skipped=skipped, current_week=MONDAY, first_week=MONDAY - timedelta(weeks=20)
     )
     assert streak == expected
 
 
-def test_the_streak_stops_at_the_plans_first_week():
+def test_it_stops_the_streak_at_the_plans_first_week():
     streak = weekly_streak(
         logged=weeks_back(0, 1), skipped=[], current_week=MONDAY, first_week=weeks_back(1)[0]
     )
     assert streak == 2
 
 
-def test_two_papers_a_week_is_about_a_hundred_a_year():
+def test_it_paces_two_papers_a_week_at_about_a_hundred_a_year():
     assert papers_per_year_pace(papers_read=2 * 10, weeks_elapsed=10) == 104
     assert papers_per_year_pace(papers_read=0, weeks_elapsed=0) == 0
 
 
-def test_week_start_is_monday():
+def test_it_starts_the_week_on_monday():
     assert week_start(date(2026, 11, 29)) == date(2026, 11, 23)
     assert week_start(date(2026, 11, 23)) == date(2026, 11, 23)
