@@ -11,7 +11,7 @@ from careers.comparisons.models import UNKNOWN, Answer, Comparison, Option, Weig
 from careers.comparisons.services import COUNT_MAX
 from careers.content.models import CareerPath, Criterion
 from careers.content.selectors import criteria_by_category
-from careers.core.forms import DateInput, model_bounds, model_form_field
+from careers.core.forms import DateInput, ServiceForm, model_bounds, model_form_field
 
 SCALE_CHOICES = [
     ("1", "1 (poor)"),
@@ -24,7 +24,7 @@ SCALE_CHOICES = [
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don't know yet")]
 
 
-class ComparisonForm(forms.Form):
+class ComparisonForm(ServiceForm):
     title = model_form_field(
         Comparison,
         "title",
@@ -53,7 +53,7 @@ def _option_field(name: str, label: str, help_text: str = "", **overrides) -> fo
     return model_form_field(Option, name, label=label, help_text=help_text, **overrides)
 
 
-class OptionForm(forms.Form):
+class OptionForm(ServiceForm):
     path = PathChoiceField(
         queryset=CareerPath.objects.published(),
         empty_label="Choose a career path",
@@ -113,7 +113,7 @@ class CriterionFields:
         )
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(ServiceForm):
     """One answer per criterion of an option's path, each with a note and its provenance.
 
     Field names are ``<part>__<criterion key>``; an unanswered question is ``unknown``.
@@ -238,7 +238,7 @@ class EvaluationForm(forms.Form):
                 self.add_error(f"value__{key}", messages)
 
 
-class WeightsForm(forms.Form):
+class WeightsForm(ServiceForm):
     """One weight (0-100) per criterion, starting at the comparison's current weight."""
 
     def __init__(self, *args, criteria: list[Criterion], weights: dict[str, int], **kwargs):

@@ -7,21 +7,15 @@ from django.db import models
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from careers.comparisons.scoring import RedFlag
+from careers.comparisons.results import rule_spec
+from careers.comparisons.scoring import rule_flag
 from careers.content.models import RedFlagRule
 from careers.content.preview import PreviewPlace, preview_place_register
 
 
 def _result(item: models.Model, request: HttpRequest) -> PreviewPlace:
     rule = RedFlagRule.objects.select_related("criterion").get(pk=item.pk)
-    raised = RedFlag(
-        key=rule.key,
-        title=rule.title,
-        criterion=rule.criterion.key,
-        explanation=rule.explanation,
-        severity=rule.severity,
-        citation=rule.citation,
-    )
+    raised = rule_flag(rule_spec(rule))
     context = {"flag": raised, "rule": rule, "criterion": rule.criterion}
     return PreviewPlace(
         "comparison",

@@ -68,6 +68,20 @@ class ComparisonResultView:
         return content_versions_note(view=self)
 
 
+def rule_spec(rule: RedFlagRule) -> RuleSpec:
+    """What scoring needs of a red-flag rule (its criterion fetched with it)."""
+    return RuleSpec(
+        key=rule.key,
+        title=rule.title,
+        criterion=rule.criterion.key,
+        operator=rule.operator,
+        value=rule.value,
+        explanation=rule.explanation,
+        severity=rule.severity,
+        citation=rule.citation,
+    )
+
+
 def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
     """Score a comparison from the database in a fixed number of queries.
 
@@ -94,19 +108,7 @@ def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
         .filter(criterion__status=Status.PUBLISHED)
         .select_related("criterion")
     )
-    rules = [
-        RuleSpec(
-            key=rule.key,
-            title=rule.title,
-            criterion=rule.criterion.key,
-            operator=rule.operator,
-            value=rule.value,
-            explanation=rule.explanation,
-            severity=rule.severity,
-            citation=rule.citation,
-        )
-        for rule in rule_rows
-    ]
+    rules = [rule_spec(rule) for rule in rule_rows]
     inputs = [
         OptionInput(
             id=option.pk,

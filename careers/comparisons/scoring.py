@@ -182,6 +182,18 @@ def _round(number: float | None) -> float | None:
     return None if number is None else round(number, 1)
 
 
+def rule_flag(rule: RuleSpec) -> RedFlag:
+    """The red flag a rule raises when it matches."""
+    return RedFlag(
+        key=rule.key,
+        title=rule.title,
+        criterion=rule.criterion,
+        explanation=rule.explanation,
+        severity=rule.severity,
+        citation=dict(rule.citation),
+    )
+
+
 def option_score(option: OptionInput, rules: Sequence[RuleSpec]) -> OptionScore:
     """Score one option: point score, range, people sub-score, red flags, questions to ask."""
     overall = _range(option.criteria, option.answers) or (0.0, 0.0, 0.0, 0.0, 0.0)
@@ -190,14 +202,7 @@ def option_score(option: OptionInput, rules: Sequence[RuleSpec]) -> OptionScore:
 
     applicable = {c.key for c in option.criteria}
     red_flags = [
-        RedFlag(
-            key=rule.key,
-            title=rule.title,
-            criterion=rule.criterion,
-            explanation=rule.explanation,
-            severity=rule.severity,
-            citation=dict(rule.citation),
-        )
+        rule_flag(rule)
         for rule in rules
         if rule.criterion in applicable
         and rule_matches(rule, option.answers.get(rule.criterion, UNKNOWN))

@@ -7,7 +7,6 @@ comparison is a 404 like one that does not exist. State changes only on POST.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from careers.comparisons.models import MAX_OPTIONS, MIN_OPTIONS_TO_RANK, Compari
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.rows import flip_row, result_rows
 from careers.content.feedback import advice_shown, advice_votes
-from careers.core.forms import posted, service_errors_add
+from careers.core.forms import form_write, posted
 
 GET_POST = ["GET", "POST"]
 
@@ -60,14 +59,12 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(GET_POST)
 def comparison_create(request: HttpRequest) -> HttpResponse:
     form = ComparisonForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            comparison = services.comparison_create(owner=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            service_errors_add(form, error)
-        else:
-            messages.success(request, "Comparison created. Now add the offers you are weighing.")
-            return redirect("comparisons:option_create", comparison_id=comparison.pk)
+    saved, comparison = form_write(
+        request, form, lambda: services.comparison_create(owner=request.user, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(request, "Comparison created. Now add the offers you are weighing.")
+        return redirect("comparisons:option_create", comparison_id=comparison.pk)
     return render(request, "comparisons/comparison_form.html", {"form": form, "comparison": None})
 
 
@@ -101,14 +98,14 @@ def comparison_edit(request: HttpRequest, comparison_id: int) -> HttpResponse:
             "decision_deadline": comparison.decision_deadline,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comparison_update(comparison=comparison, **form.cleaned_data)
-        except ValidationError as error:
-            service_errors_add(form, error)
-        else:
-            messages.success(request, "Comparison saved.")
-            return redirect("comparisons:comparison_detail", comparison_id=comparison.pk)
+    saved, _ = form_write(
+        request,
+        form,
+        lambda: services.comparison_update(comparison=comparison, **form.cleaned_data),
+    )
+    if saved:
+        messages.success(request, "Comparison saved.")
+        return redirect("comparisons:comparison_detail", comparison_id=comparison.pk)
     return render(
         request, "comparisons/comparison_form.html", {"form": form, "comparison": comparison}
     )
@@ -134,16 +131,14 @@ def comparison_delete(request: HttpRequest, comparison_id: int) -> HttpResponse:
 def option_create(request: HttpRequest, comparison_id: int) -> HttpResponse:
     comparison = _comparison(request, comparison_id)
     form = OptionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            option = services.option_create(comparison=comparison, **form.cleaned_data)
-        except ValidationError as error:
-            service_errors_add(form, error)
-        else:
-            messages.success(request, f"“{option.label}” added. Now answer its questions.")
-            return redirect(
-                "comparisons:option_evaluate", comparison_id=comparison.pk, option_id=option.pk
-            )
+    saved, option = form_write(
+        request, form, lambda: services.option_create(comparison=comparison, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(request, f"“{option.label}” added. Now answer its questions.")
+        return redirect(
+            "comparisons:option_evaluate", comparison_id=comparison.pk, option_id=option.pk
+        )
     return render(
         request,
         "comparisons/option_form.html",
@@ -164,14 +159,12 @@ def option_edit(request: HttpRequest, comparison_id: int, option_id: int) -> Htt
     option = _option(comparison, option_id)
     initial = {name: getattr(option, name) for name in OptionForm.base_fields}
     form = OptionForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.option_update(option=option, **form.cleaned_data)
-        except ValidationError as error:
-            service_errors_add(form, error)
-        else:
-            messages.success(request, f"“{option.label}” saved.")
-            return redirect("comparisons:comparison_detail", comparison_id=comparison.pk)
+    saved, _ = form_write(
+        request, form, lambda: services.option_update(option=option, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(request, f"“{option.label}” saved.")
+        return redirect("comparisons:comparison_detail", comparison_id=comparison.pk)
     return render(
         request,
         "comparisons/option_form.html",
@@ -203,16 +196,14 @@ def option_evaluate(request: HttpRequest, comparison_id: int, option_id: int) ->
         criteria=selectors.criteria_for_option(option=option),
         answers=selectors.answers_by_criterion(option=option),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answers_upsert(option=option, answers=form.answers())
-        except ValidationError as error:
-            form.service_errors_add(error)
-        else:
-            messages.success(request, f"Answers for “{option.label}” saved.")
-            if "save_next" in request.POST:
-                return redirect("comparisons:comparison_results", comparison_id=comparison.pk)
-            return redirect("comparisons:comparison_detail", comparison_id=comparison.pk)
+    saved, _ = form_write(
+        request, form, lambda: services.answers_upsert(option=option, answers=form.answers())
+    )
+    if saved:
+        messages.success(request, f"Answers for “{option.label}” saved.")
+        if "save_next" in request.POST:
+            return redirect("comparisons:comparison_results", comparison_id=comparison.pk)
+        return redirect("comparisons:comparison_detail", comparison_id=comparison.pk)
     return render(
         request,
         "comparisons/evaluate.html",
@@ -236,14 +227,14 @@ def comparison_weights(request: HttpRequest, comparison_id: int) -> HttpResponse
         criteria=sorted(criteria.values(), key=lambda c: (c.position, c.key)),
         weights=selectors.comparison_weights(comparison=comparison),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.weights_set(comparison=comparison, weights=form.cleaned_data)
-        except ValidationError as error:
-            service_errors_add(form, error)
-        else:
-            messages.success(request, "Weights saved.")
-            return redirect("comparisons:comparison_results", comparison_id=comparison.pk)
+    saved, _ = form_write(
+        request,
+        form,
+        lambda: services.weights_set(comparison=comparison, weights=form.cleaned_data),
+    )
+    if saved:
+        messages.success(request, "Weights saved.")
+        return redirect("comparisons:comparison_results", comparison_id=comparison.pk)
     return render(request, "comparisons/weights.html", {"comparison": comparison, "form": form})
 
 

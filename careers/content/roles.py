@@ -8,39 +8,19 @@ Staff users in neither group see no content in the admin.
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
-from careers.content.models import (
-    AdviceFeedback,
-    AdviceItem,
-    AdviceStats,
-    CareerPath,
-    ContentRevision,
-    Criterion,
-    Goal,
-    LearningTrack,
-    RedFlagRule,
-    Tag,
-    Tip,
-    TrackCourse,
-    TrackPrerequisite,
-    TrackProjectStep,
-)
+from careers.content.models import AdviceFeedback, AdviceStats, ContentRevision, Tag
+from careers.content.snapshots import CONTENT_SPECS
 
 EDITOR = "Editor"
 REVIEWER = "Reviewer"
 
 # Tags have no review workflow: a new or renamed tag shows on public pages at once, so only
 # reviewers change them and editors pick from the existing ones.
-EDITED_MODELS = (
-    CareerPath,
-    Goal,
-    Criterion,
-    RedFlagRule,
-    AdviceItem,
-    LearningTrack,
-    TrackPrerequisite,
-    TrackCourse,
-    TrackProjectStep,
-    Tip,
+EDITED_MODELS = tuple(
+    model
+    for spec in CONTENT_SPECS
+    if spec.model is not Tag
+    for model in (spec.model, *(child.model for child in spec.children))
 )
 VIEWED_MODELS = (ContentRevision, AdviceStats, AdviceFeedback)
 

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from careers.content.models import AdviceItem, CareerPath, Criterion, Goal, RedFlagRule
+from careers.content.snapshots import spec_for
 
 
 class CitationSerializer(serializers.Serializer):
@@ -46,18 +47,7 @@ class CriterionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Criterion
-        fields = [
-            "key",
-            "question",
-            "help_text",
-            "category",
-            "answer_type",
-            "default_weight",
-            "count_target",
-            "paths",
-            "question_to_ask",
-            "citation",
-        ]
+        fields = ["key", *spec_for(Criterion).fields, "paths", "citation"]
 
 
 class RedFlagConditionSerializer(serializers.Serializer):

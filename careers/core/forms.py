@@ -3,6 +3,7 @@ errors beside the fields, date inputs, and the bounds a model states for a field
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -18,13 +19,32 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def service_errors_add(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside a field when it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
+class ServiceForm(forms.Form):
+    """A form whose cleaned data a service writes; the service's own checks can still refuse
+    it, and their errors show on the form like the form's."""
+
+    def service_errors_add(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the form: beside a field when it names one."""
+        if hasattr(error, "error_dict"):
+            for name, messages in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        else:
+            self.add_error(None, error)
+
+
+def form_write[T](
+    request: HttpRequest, form: ServiceForm, write: Callable[[], T]
+) -> tuple[bool, T | None]:
+    """On a POST whose form is valid, call ``write`` (a service call) and return
+    ``(True, what it returned)``; when the service refuses, its errors go on the form and
+    this returns ``(False, None)``, as it does on a GET or an invalid form."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        return True, write()
+    except ValidationError as error:
+        form.service_errors_add(error)
+        return False, None
 
 
 class DateInput(forms.DateInput):

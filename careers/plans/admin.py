@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from careers.content.models import WEEKDAYS
+from careers.core.admin import ReadOnlyAdmin
 from careers.plans import services as plan_services
 from careers.plans.models import LearningPlan, NudgeDelivery, PaperNote, WeeklyCheckin
 from careers.plans.nudges import DELIVERY_CHUNK_SIZE, nudge_resend
@@ -84,21 +85,10 @@ class PaperNoteInline(admin.TabularInline):
 
 
 @admin.register(WeeklyCheckin)
-class WeeklyCheckinAdmin(admin.ModelAdmin):
+class WeeklyCheckinAdmin(ReadOnlyAdmin):
     """Browsable, not editable: a check-in is what the learner said they did."""
 
-    list_display = [
-        "plan",
-        "owner",
-        "week_start",
-        "study_days_done",
-        "papers_read",
-        "project_step",
-        "project_progress",
-        "handwritten_notes",
-        "skipped",
-        "updated_at",
-    ]
+    list_display = ["plan", "owner", "week_start", *plan_services.CHECKIN_FIELDS, "updated_at"]
     list_filter = [
         ("week_start", admin.AllValuesFieldListFilter),
         "skipped",
@@ -109,12 +99,7 @@ class WeeklyCheckinAdmin(admin.ModelAdmin):
     list_select_related = ["plan__owner", "plan__track", "project_step"]
     date_hierarchy = "week_start"
     inlines = [PaperNoteInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    deletable = True
 
     @admin.display(description="Owner", ordering="plan__owner__username")
     def owner(self, obj: WeeklyCheckin):
@@ -122,7 +107,7 @@ class WeeklyCheckinAdmin(admin.ModelAdmin):
 
 
 @admin.register(NudgeDelivery)
-class NudgeDeliveryAdmin(admin.ModelAdmin):
+class NudgeDeliveryAdmin(ReadOnlyAdmin):
     """Read-only: rows are written by the dispatcher and the send task, which rely on each
     row's state (the unique week, pending -> sending -> sent or failed)."""
 
@@ -141,15 +126,6 @@ class NudgeDeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["plan__owner", "plan__track"]
     date_hierarchy = "week_start"
     actions = ["resend_failed_of_current_week"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Owner", ordering="plan__owner__username")
     def owner(self, obj: NudgeDelivery):

@@ -17,7 +17,7 @@ from careers.content.models import (
     TrackPrerequisite,
     TrackProjectStep,
 )
-from careers.core.forms import DateInput, model_bounds, model_limits
+from careers.core.forms import DateInput, ServiceForm, model_bounds, model_limits
 from careers.plans.models import (
     MAX_WEEKS,
     MIN_WEEKS,
@@ -56,7 +56,7 @@ class ProjectStepChoiceField(forms.ModelChoiceField):
         return obj.title
 
 
-class PlanForm(forms.Form):
+class PlanForm(ServiceForm):
     """A plan's pace, prerequisites check, study days and weekly nudge.
 
     The prerequisites check is not stored: it only decides ``ml_course_first``. On an edit its
@@ -191,7 +191,7 @@ class PlanForm(forms.Form):
         return {name: self.cleaned_data[name] for name in PLAN_FIELDS}
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(ServiceForm):
     """One week's check-in, with a fixed set of optional paper rows (title and takeaway).
 
     There are at least five rows, and one per saved note when a week already holds more (the

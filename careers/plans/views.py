@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from careers.accounts.services import profile_get_or_create
 from careers.content.feedback import advice_feedback_set
 from careers.content.models import WEEKDAYS, AdviceItem
-from careers.core.forms import posted, service_errors_add
+from careers.core.forms import form_write, posted
 from careers.plans import selectors, services
 from careers.plans.calendar import learning_calendar
 from careers.plans.forms import CheckinForm, PlanForm
@@ -101,20 +101,18 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_create(request: HttpRequest) -> HttpResponse:
     profile = profile_get_or_create(user=request.user)
     form = PlanForm(posted(request), timezone_name=profile.timezone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(owner=request.user, **form.plan_fields())
-        except ValidationError as error:
-            service_errors_add(form, error)
-        else:
-            messages.success(request, "Your learning plan is ready.")
-            if form.ml_course_suggested:
-                messages.info(
-                    request,
-                    "Your prerequisites check suggests the machine learning course first, "
-                    "so your plan starts with it.",
-                )
-            return redirect("plans:plan_detail", plan_id=plan.pk)
+    saved, plan = form_write(
+        request, form, lambda: services.plan_create(owner=request.user, **form.plan_fields())
+    )
+    if saved:
+        messages.success(request, "Your learning plan is ready.")
+        if form.ml_course_suggested:
+            messages.info(
+                request,
+                "Your prerequisites check suggests the machine learning course first, "
+                "so your plan starts with it.",
+            )
+        return redirect("plans:plan_detail", plan_id=plan.pk)
     return render(request, "plans/plan_form.html", {"form": form, "plan": None})
 
 
@@ -155,14 +153,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     form = PlanForm(posted(request), plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(plan=plan, **form.plan_fields())
-        except ValidationError as error:
-            service_errors_add(form, error)
-        else:
-            messages.success(request, "Plan saved. The schedule and the next nudge follow it.")
-            return redirect("plans:plan_detail", plan_id=plan.pk)
+    saved, _ = form_write(
+        request, form, lambda: services.plan_update(plan=plan, **form.plan_fields())
+    )
+    if saved:
+        messages.success(request, "Plan saved. The schedule and the next nudge follow it.")
+        return redirect("plans:plan_detail", plan_id=plan.pk)
     return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
 
 
@@ -200,16 +196,16 @@ def checkin_edit(request: HttpRequest, plan_id: int, week: str) -> HttpResponse:
         )
     checkin = selectors.checkin_for_week(plan=plan, week=monday)
     form = CheckinForm(posted(request), plan=plan, checkin=checkin)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.checkin_upsert(
-                plan=plan, week=monday, papers=form.papers(), **form.checkin_fields()
-            )
-        except ValidationError as error:
-            service_errors_add(form, error)
-        else:
-            messages.success(request, f"The week of {monday.day} {monday:%B %Y} is saved.")
-            return redirect("plans:plan_detail", plan_id=plan.pk)
+    saved, _ = form_write(
+        request,
+        form,
+        lambda: services.checkin_upsert(
+            plan=plan, week=monday, papers=form.papers(), **form.checkin_fields()
+        ),
+    )
+    if saved:
+        messages.success(request, f"The week of {monday.day} {monday:%B %Y} is saved.")
+        return redirect("plans:plan_detail", plan_id=plan.pk)
     schedule = selectors.plan_week_schedule(plan=plan)
     number = context["week_number"]
     focus = schedule[number - 1] if 1 <= number <= len(schedule) else None

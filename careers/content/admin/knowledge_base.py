@@ -23,19 +23,10 @@ from careers.content.models import (
     TrackPrerequisite,
     TrackProjectStep,
 )
+from careers.content.snapshots import CITATION_FIELDS, spec_for
+from careers.core.admin import ReadOnlyAdmin
 
-CITATION_FIELDSET = (
-    "Citation",
-    {
-        "fields": (
-            "citation_source",
-            "citation_span",
-            "citation_url",
-            "citation_licence",
-            "last_verified_on",
-        )
-    },
-)
+CITATION_FIELDSET = ("Citation", {"fields": tuple(CITATION_FIELDS.values())})
 WORKFLOW_FIELDSET = ("Workflow", {"fields": ("status", "version", "updated_at")})
 
 
@@ -198,23 +189,8 @@ class LearningTrackForm(forms.ModelForm):
 
     class Meta:
         model = LearningTrack
-        fields = [
-            "name",
-            "slug",
-            "summary",
-            "ml_course_title",
-            "ml_course_weeks",
-            "ml_course_first_when",
-            "specialization_title",
-            "default_weeks",
-            "papers_per_week",
-            "study_days",
-            "citation_source",
-            "citation_span",
-            "citation_url",
-            "citation_licence",
-            "last_verified_on",
-        ]
+        # What a track's seed entry holds, plus its slug and citation: one list for both.
+        fields = ["slug", *spec_for(LearningTrack).fields, *CITATION_FIELDS.values()]
 
 
 class TrackPrerequisiteInline(admin.TabularInline):
@@ -266,7 +242,7 @@ class TipAdmin(PreviewMixin, ContentAdmin):
 
 
 @admin.register(ContentRevision)
-class ContentRevisionAdmin(admin.ModelAdmin):
+class ContentRevisionAdmin(ReadOnlyAdmin):
     """Pending and past changes to published items, read-only: they are made and decided
     from each item's own page."""
 
@@ -284,15 +260,6 @@ class ContentRevisionAdmin(admin.ModelAdmin):
     list_filter = ["status", "content_type"]
     list_select_related = ["content_type", "created_by", "submitted_by", "decided_by"]
     date_hierarchy = "updated_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Item")
     def item_link(self, obj: ContentRevision) -> str:

@@ -11,16 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from careers.content.snapshots import specs
 from careers.content.snapshots.build import Snapshot, normalise_text, snapshot_build
-from careers.content.snapshots.specs import (
-    CITATION_DEFAULTS,
-    CITATION_FIELDS,
-    ChildSpec,
-    ContentSpec,
-    field_default,
-    natural_key_field,
-    spec_for,
-)
 
 # Items by natural key, per model: what a snapshot's links may name.
 Known = dict[type[models.Model], dict[str, models.Model]]
@@ -48,7 +40,7 @@ def _messages(error: ValidationError) -> str:
 class PlannedItem:
     """A snapshot read into an unsaved item, ready to write."""
 
-    spec: ContentSpec
+    spec: specs.ContentSpec
     key: str
     existing: models.Model | None
     instance: models.Model
@@ -63,10 +55,10 @@ class PlannedItem:
         )
 
 
-def referenced_items(spec: ContentSpec) -> Known:
+def referenced_items(spec: specs.ContentSpec) -> Known:
     """Every item the spec's links may name, by natural key, per model."""
     return {
-        target: {getattr(obj, natural_key_field(target)): obj for obj in target.objects.all()}
+        target: {getattr(obj, specs.natural_key_field(target)): obj for obj in target.objects.all()}
         for target in {*spec.many.values(), *spec.foreign.values()}
     }
 
@@ -78,7 +70,7 @@ class SnapshotReader:
     as the items a later section links to are loaded.
     """
 
-    def __init__(self, spec: ContentSpec, known: Known | None = None):
+    def __init__(self, spec: specs.ContentSpec, known: Known | None = None):
         self.spec = spec
         self.known = referenced_items(spec) if known is None else known
 
@@ -115,7 +107,7 @@ class SnapshotReader:
             instance.pk = existing.pk
             instance._state.adding = False  # so uniqueness checks leave the row itself out
         for name in spec.all_fields:
-            value = spec.to_db(name, raw.get(name, field_default(spec.model, name)))
+            value = spec.to_db(name, raw.get(name, specs.field_default(spec.model, name)))
             setattr(instance, name, normalise_text(value))
         if spec.positioned:
             instance.position = index + 1 if position is None else position
@@ -147,11 +139,11 @@ class SnapshotReader:
     def _read_citation(self, key: str, citation: Any, instance: models.Model) -> None:
         if not isinstance(citation, dict):
             raise self.error(key, "needs a citation with at least a span or a url")
-        extra = sorted(set(citation) - set(CITATION_DEFAULTS))
+        extra = sorted(set(citation) - set(specs.CITATION_DEFAULTS))
         if extra:
             raise self.error(key, f"unknown citation field(s) {', '.join(extra)}")
-        for name, attr in CITATION_FIELDS.items():
-            value = citation.get(name, CITATION_DEFAULTS[name])
+        for name, attr in specs.CITATION_FIELDS.items():
+            value = citation.get(name, specs.CITATION_DEFAULTS[name])
             if name == "verified":
                 setattr(instance, attr, self._date(key, value))
             else:
@@ -190,7 +182,7 @@ class SnapshotReader:
             raise self.error(key, f"{name}: no {target._meta.verbose_name} {', '.join(missing)}")
         return list(refs)
 
-    def _children(self, key: str, spec: ChildSpec, rows: Any) -> list[models.Model]:
+    def _children(self, key: str, spec: specs.ChildSpec, rows: Any) -> list[models.Model]:
         if not isinstance(rows, list):
             raise self.error(key, f"{spec.related_name} must be a list")
         built = []
@@ -240,7 +232,9 @@ def item_write(planned: PlannedItem, *, seed_fingerprint: str, version: int | No
     instance.save()
 
 
-def _children_write(parent: models.Model, spec: ChildSpec, wanted: list[models.Model]) -> None:
+def _children_write(
+    parent: models.Model, spec: specs.ChildSpec, wanted: list[models.Model]
+) -> None:
     """Make the parent's children match ``wanted``, changing rows in place so that what
     refers to them (a learner's check-in names its project step) keeps referring to them.
     Rows are matched by their ``key`` where they have one, otherwise by position; each save
@@ -274,7 +268,7 @@ def snapshot_apply(
     loader validates. The row keeps its seed fingerprint, so a later ``load_seeds`` still
     sees an editor's change and keeps it. Raises ``SnapshotError`` if the data no longer
     applies (a path it names was renamed, say)."""
-    spec = spec_for(type(item))
+    spec = specs.spec_for(type(item))
     raw = dict(data)
     position = raw.pop("position", None)
     raw["status"] = status
