@@ -21,6 +21,8 @@ class SignupForm(UserCreationForm):
         initial="UTC",
         help_text="Your schedules and reminders follow this time zone.",
     )
+    # core/form_body.html renders the fields in this order: who and where first, then passwords.
+    field_order = ["username", "email", "timezone", "password1", "password2"]
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
