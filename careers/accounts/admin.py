@@ -1,3 +1,5 @@
+"""Profiles in the admin: a user's time zone."""
+
 from django.contrib import admin
 
 from careers.accounts.models import Profile

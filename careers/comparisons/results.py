@@ -60,9 +60,6 @@ class ComparisonResultView:
     # comparison_result_store): what the user last saw, to say what changed since.
     previous_result: ComparisonResult | None = None
 
-    def score_of(self, option_id: int):
-        return next(s for s in self.score.options if s.id == option_id)
-
     @cached_property
     def content_versions_note(self) -> ContentVersionsNote:
         return content_versions_note(view=self)

@@ -1,3 +1,5 @@
+"""What every template is given: the site's name and address."""
+
 from django.conf import settings
 from django.http import HttpRequest
 

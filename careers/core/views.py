@@ -1,3 +1,5 @@
+"""The health endpoint load balancers and monitors call."""
+
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe

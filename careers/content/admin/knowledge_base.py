@@ -1,3 +1,6 @@
+"""The admin of each kind of curated content, built from the workflow, history, preview
+and import mixins, and the read-only list of pending changes."""
+
 from django import forms
 from django.contrib import admin
 from django.urls import reverse

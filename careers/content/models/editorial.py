@@ -65,7 +65,3 @@ class ContentRevision(models.Model):
         return (
             f"Revision of {self.content_type.name} #{self.object_id} ({self.get_status_display()})"
         )
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN
