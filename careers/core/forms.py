@@ -48,7 +48,14 @@ def form_write[T](
 
 
 class DateInput(forms.DateInput):
+    """``<input type="date">``, whose value is always ISO ``yyyy-mm-dd`` whatever the site's
+    locale: a browser drops any other value and submits the field empty, so an edit page
+    rendered in the ``en-gb`` format would erase every date it shows."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _limit(validator: MinValueValidator | MaxValueValidator) -> Any:

@@ -174,9 +174,20 @@ def checkin_upsert(
     checkin.full_clean(exclude=["plan"], validate_unique=False)
     checkin.save()
     if papers is not None:
-        checkin.papers.all().delete()
-        PaperNote.objects.bulk_create(notes)
+        _papers_replace(checkin, notes)
     return checkin
+
+
+def _papers_replace(checkin: WeeklyCheckin, notes: list[PaperNote]) -> None:
+    """Make the week's notes ``notes``, in order, keeping the rows (and ids) of the notes
+    already there: saving a week unchanged then changes nothing stored."""
+    existing = list(checkin.papers.order_by("pk"))
+    for row, note in zip(existing, notes, strict=False):
+        if (row.title, row.takeaway) != (note.title, note.takeaway):
+            row.title, row.takeaway = note.title, note.takeaway
+            row.save(update_fields=["title", "takeaway"])
+    PaperNote.objects.filter(pk__in=[row.pk for row in existing[len(notes) :]]).delete()
+    PaperNote.objects.bulk_create(notes[len(existing) :])
 
 
 def checkin_record_action(

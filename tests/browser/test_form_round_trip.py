@@ -1,0 +1,188 @@
+"""Every edit form, opened in Chromium and saved unchanged, changes nothing it stores.
+
+Each case fills its object completely (every optional field too), opens the edit page,
+submits the form as the browser builds it (a typed input whose value the browser rejects,
+such as a date in a local format, goes out empty) and compares every stored column with
+what was there before. A form class of the project without a case here fails the sweep.
+"""
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django import forms
+
+import careers
+from careers.accounts.forms import ProfileForm, SignupForm
+from careers.accounts.models import Profile
+from careers.comparisons.forms import (
+    ComparisonForm,
+    EvaluationForm,
+    OptionForm,
+    ShareForm,
+    WeightsForm,
+)
+from careers.comparisons.models import Answer, Comparison, Option, WeightOverride
+from careers.comparisons.sharing import share_enable
+from careers.content.forms import AdviceFilterForm
+from careers.core.forms import ServiceForm
+from careers.plans.forms import CheckinForm, PlanForm
+from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from tests.factories import PASSWORD, ComparisonFactory, UserFactory
+from tests.filled import (
+    filled_answers,
+    filled_checkin,
+    filled_comparison,
+    filled_option,
+    filled_plan,
+    filled_weights,
+    stored,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Forms that never show stored data to save back, and why.
+NOT_EDIT_FORMS = {
+    SignupForm: "creates an account; it has nothing stored to show",
+    AdviceFilterForm: "filters a list (GET); it stores nothing",
+    ServiceForm: "the base class of the project's edit forms",
+}
+
+
+@dataclass(frozen=True)
+class Edit:
+    url: str
+    button: str
+    rows: Callable[[], list]
+
+
+def comparison_edit(user) -> Edit:
+    comparison = filled_comparison(user)
+    return Edit(
+        f"/comparisons/{comparison.pk}/edit/",
+        "Save",
+        lambda: stored(Comparison.objects.filter(pk=comparison.pk)),
+    )
+
+
+def option_edit(user) -> Edit:
+    option = filled_option(user)
+    return Edit(
+        f"/comparisons/{option.comparison_id}/options/{option.pk}/edit/",
+        "Save option",
+        lambda: stored(Option.objects.filter(pk=option.pk)),
+    )
+
+
+def evaluation_edit(user) -> Edit:
+    option = filled_answers(user)
+    return Edit(
+        f"/comparisons/{option.comparison_id}/options/{option.pk}/evaluate/",
+        "Save answers",
+        lambda: stored(Answer.objects.filter(option=option)),
+    )
+
+
+def weights_edit(user) -> Edit:
+    comparison = filled_weights(user)
+    return Edit(
+        f"/comparisons/{comparison.pk}/weights/",
+        "Save weights",
+        lambda: stored(WeightOverride.objects.filter(comparison=comparison)),
+    )
+
+
+def share_edit(user) -> Edit:
+    comparison = share_enable(comparison=ComparisonFactory(owner=user), include_private=True)
+    return Edit(
+        f"/comparisons/{comparison.pk}/share/",
+        "Update the link",
+        lambda: stored(Comparison.objects.filter(pk=comparison.pk)),
+    )
+
+
+def plan_edit(user) -> Edit:
+    plan = filled_plan(user)
+    return Edit(
+        f"/plans/{plan.pk}/edit/",
+        "Save plan",
+        lambda: stored(LearningPlan.objects.filter(pk=plan.pk)),
+    )
+
+
+def checkin_edit(user) -> Edit:
+    checkin = filled_checkin(user)
+    return Edit(
+        f"/plans/{checkin.plan_id}/weeks/{checkin.week_start.isoformat()}/",
+        "Save the week",
+        lambda: [
+            *stored(WeeklyCheckin.objects.filter(pk=checkin.pk)),
+            *stored(PaperNote.objects.filter(checkin=checkin)),
+        ],
+    )
+
+
+def profile_edit(user) -> Edit:
+    Profile.objects.filter(user=user).update(timezone="Asia/Kolkata")
+    return Edit(
+        "/accounts/profile/", "Save settings", lambda: stored(Profile.objects.filter(user=user))
+    )
+
+
+CASES = {
+    ComparisonForm: comparison_edit,
+    OptionForm: option_edit,
+    EvaluationForm: evaluation_edit,
+    WeightsForm: weights_edit,
+    ShareForm: share_edit,
+    PlanForm: plan_edit,
+    CheckinForm: checkin_edit,
+    ProfileForm: profile_edit,
+}
+
+
+def project_forms() -> set[type[forms.BaseForm]]:
+    """Every form class defined in the project's apps (admin forms aside)."""
+    found = set()
+    for module_info in pkgutil.walk_packages(careers.__path__, "careers."):
+        if ".migrations" in module_info.name or ".admin" in module_info.name:
+            continue
+        module = importlib.import_module(module_info.name)
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
+                found.add(value)
+    return found
+
+
+def test_it_has_a_round_trip_for_every_form_that_edits_stored_data():
+    missing = project_forms() - set(CASES) - set(NOT_EDIT_FORMS)
+    assert not missing, f"add a round-trip case for {sorted(f.__name__ for f in missing)}"
+
+
+def log_in(page, user) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard/")
+
+
+@pytest.mark.parametrize("form", list(CASES), ids=lambda form: form.__name__)
+def test_it_saves_an_unchanged_edit_form_without_changing_anything(page, seeded_live, form):
+    user = UserFactory()
+    edit = CASES[form](user)
+    before = edit.rows()
+    assert before, "the case stored nothing to compare"
+
+    log_in(page, user)
+    page.goto(edit.url)
+    page.get_by_role("button", name=edit.button, exact=True).click()
+    page.wait_for_load_state()
+
+    errors = page.locator(".form-errors, .field__error, [aria-invalid=true]")
+    assert errors.count() == 0, errors.all_inner_texts()
+    assert page.locator(".message--success").count() == 1, page.locator("main").inner_text()
+    assert edit.rows() == before

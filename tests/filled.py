@@ -1,0 +1,121 @@
+"""Objects with every field filled, optional ones included, for round-trip tests: what a
+form or the API shows of them must save back unchanged. They need the seeds loaded."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+
+from careers.comparisons.models import Answer, Comparison, Option
+from careers.comparisons.services import weights_set
+from careers.content.models import Criterion, LearningTrack
+from careers.plans.models import LearningPlan, WeeklyCheckin
+from careers.plans.schedule import week_start
+from tests.factories import (
+    ComparisonFactory,
+    LearningPlanFactory,
+    OptionFactory,
+    WeeklyCheckinFactory,
+)
+
+ANSWERS = {"yes_no": "no", "scale": "4", "count": "3"}
+
+
+def stored(queryset: models.QuerySet) -> list[dict]:
+    """Every stored column of the rows, except the ones Django stamps on each save."""
+    return [
+        {
+            field.attname: getattr(row, field.attname)
+            for field in row._meta.concrete_fields
+            if not getattr(field, "auto_now", False)
+        }
+        for row in queryset.order_by("pk")
+    ]
+
+
+def filled_comparison(user) -> Comparison:
+    return ComparisonFactory(
+        owner=user, notes="Ask about visas.", decision_deadline=date(2027, 1, 15)
+    )
+
+
+def filled_option(user) -> Option:
+    return OptionFactory(
+        comparison=filled_comparison(user),
+        path_slug="industry-team",
+        team="Search ranking",
+        location="Zürich",
+        manager_name="R. Chen",
+        base_salary=Decimal("185000.50"),
+        bonus=Decimal("20000"),
+        equity_per_year=Decimal("45000.25"),
+        stipend=Decimal("1200"),
+        currency="CHF",
+        offer_deadline=date(2027, 1, 31),
+        notes="Relocation offered.",
+    )
+
+
+def filled_answers(user) -> Option:
+    """An option with every question of its path answered, with provenance."""
+    option = filled_option(user)
+    for criterion in Criterion.objects.published().filter(paths=option.path):
+        Answer.objects.create(
+            option=option,
+            criterion=criterion,
+            value=ANSWERS[criterion.answer_type],
+            note=f"About {criterion.key}.",
+            source="The recruiter",
+            told_on=date(2026, 11, 20),
+            confirmed_in_writing=True,
+        )
+    assert option.answers.count() >= 5
+    return option
+
+
+def filled_weights(user) -> Comparison:
+    """A comparison with a weight of its own on every question of its option's path, set as
+    the weights page sets them (an override only where it differs from the default)."""
+    option = filled_option(user)
+    weights_set(
+        comparison=option.comparison,
+        weights={
+            criterion.key: (criterion.default_weight + 7) % 101
+            for criterion in Criterion.objects.published().filter(paths=option.path)
+        },
+    )
+    assert option.comparison.weight_overrides.count() >= 5
+    return option.comparison
+
+
+def filled_plan(user) -> LearningPlan:
+    return LearningPlanFactory(
+        owner=user,
+        track=LearningTrack.objects.published().first(),
+        start_date=timezone.localdate() - timedelta(days=15),
+        weeks=20,
+        study_days=[1, 3, 6],
+        papers_per_week=3,
+        nudge_weekday=2,
+        nudge_hour=19,
+        timezone="America/Denver",
+        nudges_enabled=True,
+    )
+
+
+def filled_checkin(user) -> WeeklyCheckin:
+    plan = filled_plan(user)
+    return WeeklyCheckinFactory(
+        plan=plan,
+        week_start=week_start(plan.start_date),
+        study_days_done=2,
+        papers_read=2,
+        project_step=plan.track.project_steps.first(),
+        project_progress=40,
+        handwritten_notes=True,
+        papers=[
+            {"title": "Attention is all you need", "takeaway": "Self-attention replaces RNNs."},
+            {"title": "Batch norm", "takeaway": ""},
+        ],
+    )
