@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -53,5 +54,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/", include((api_urlpatterns, "api"))),
     re_path(r"^admin/careers/(?P<model_name>[a-z]+)/(?P<rest>.*)$", views.admin_moved),
+    # The old app index: its models now sit in three apps, which the admin index lists.
+    path("admin/careers/", RedirectView.as_view(url="/admin/", permanent=True)),
     path("admin/", admin.site.urls),
 ]
