@@ -24,6 +24,12 @@ $(VENV)/.synced: pyproject.toml uv.lock | uv
 
 install: $(VENV)/.synced  ## Install the locked dependencies into .venv
 
+# axe-core, which the browser tests load into every page they check, pinned by
+# package-lock.json. Without npm the suite still runs and the page sweep says it skipped axe.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the browser tests skip their axe-core checks"; fi
+
 migrate: install  ## Apply database migrations
 	$(VENV)/bin/python manage.py migrate --noinput
 
@@ -33,6 +39,10 @@ seeds: migrate  ## Load the advice content from seeds/
 demo-user: migrate  ## Create (or reset) the demo login
 	$(VENV)/bin/python manage.py create_demo_user
 
+# Links in emails point at the port the web server is on. Honcho gives the worker and beat
+# ports of their own, so the address is set here, once, for all three (a SITE_URL in the
+# environment or in .env still wins).
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: seeds  ## Install, migrate, load seeds, create the demo login and start web, worker and beat
 	@echo
 	@echo "  The advisor is starting at http://127.0.0.1:$(PORT)  (admin: /admin/, API docs: /api/docs/)"
@@ -52,14 +62,15 @@ format: install  ## Apply ruff's fixes and formatting
 check-migrations: install  ## Fail when models changed without a migration
 	$(VENV)/bin/python manage.py makemigrations --check --dry-run
 
-test: lint check-migrations  ## Lint, then run the whole test suite
+test: lint check-migrations node_modules/.package-lock.json  ## Lint, then run the whole test suite
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 test-fast: install  ## While working: the suite without the slow tests (browsers, subprocesses, schemathesis)
 	$(VENV)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
-screenshots: install  ## Refresh the README's screenshots from the browser test
-	UPDATE_SCREENSHOTS=1 $(VENV)/bin/python -m pytest -q tests/browser/test_comparison_flow.py
+screenshots: install  ## Refresh the README's screenshots from the browser tests
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/python -m pytest -q tests/browser/test_comparison_flow.py \
+		tests/browser/test_nudge_email.py
 
 bench-nudges: install  ## Benchmark nudge dispatch and delivery (PLANS=10000; needs PostgreSQL and Redis)
 	$(VENV)/bin/python -m tests.benchmarks.nudges --plans $(or $(PLANS),10000)

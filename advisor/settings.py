@@ -30,7 +30,13 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The base of the links in emails, which have no request to take their address from (pages
+# build theirs from the request). By default the local web server on PORT, the variable
+# honcho and most process managers give it. Honcho gives the worker and beat ports of their
+# own, so `make run` sets SITE_URL for all three from the web server's port.
+SITE_URL = env.str(
+    "SITE_URL", default="http://127.0.0.1:{}".format(env.int("PORT", default=8000))
+).rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Career Advisor")
 
 INSTALLED_APPS = [
@@ -68,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "careers.accounts.middleware.UserTimezoneMiddleware",
+    # Inside the CSP and session middleware, so the page it renders gets their headers.
+    "advisor.middleware.NotFoundPageMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -9,10 +9,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from careers.comparisons import selectors, services
-from careers.comparisons.models import Answer, Comparison, Option
+from careers.comparisons.models import MAX_OPTIONS, Answer, Comparison, Option
 from careers.comparisons.serializers import (
     AnswerSerializer,
     ComparisonResultSerializer,
@@ -54,6 +55,21 @@ class ComparisonViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.comparison_delete(comparison=instance)
 
+    @extend_schema(
+        request=None,
+        responses={201: ComparisonSerializer},
+        description=(
+            'Copy this comparison to try "what if": its notes, deadline, options, answers '
+            'with their provenance and weights, titled "Copy of ...". Neither the share '
+            "link nor the stored result is copied. Answers the new comparison."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        copy = services.comparison_duplicate(comparison=self.get_object(), owner=request.user)
+        serializer = self.get_serializer(self.get_queryset().get(pk=copy.pk))
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
     @extend_schema(responses=ComparisonResultSerializer)
     def result(self, request, pk=None):
         comparison = get_object_or_404(Comparison, pk=pk, owner=request.user)
@@ -92,6 +108,21 @@ class OptionViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.option_delete(option=instance)
+
+    @extend_schema(
+        request=None,
+        responses={201: OptionSerializer},
+        description=(
+            "Copy this option, with its answers and their provenance, into the same "
+            f'comparison, named "Copy of ...". A comparison that already holds {MAX_OPTIONS} '
+            "options answers 400. Answers the new option."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, id=None, option_id=None):
+        copy = services.option_duplicate(option=self.get_object())
+        serializer = self.get_serializer(self.get_queryset().get(pk=copy.pk))
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=AnswerSerializer(many=True),

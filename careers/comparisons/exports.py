@@ -1,5 +1,6 @@
-"""A comparison as a download: CSV, one row per option and criterion, and JSON, the
-comparison and its result exactly as the API shows them."""
+"""A comparison as a download: CSV, one row per option and criterion (or, in the grid
+layout, one row per criterion and a column per option, as the results page's grid), and
+JSON, the comparison and its result exactly as the API shows them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import io
 
 from careers.comparisons.models import Comparison
 from careers.comparisons.results import ComparisonResultView
-from careers.comparisons.rows import result_rows
+from careers.comparisons.rows import GridCell, result_grid, result_rows
+from careers.comparisons.scoring import REASON_UNKNOWN
 from careers.comparisons.serializers import ComparisonSerializer, comparison_result_data
 from careers.core.csv_cells import csv_cell
 
@@ -54,7 +56,12 @@ CSV_COLUMNS = [
     "first_year_total",
     "stipend",
     "could_flip",
+    "question_reason",
+    "ask_whom",
 ]
+CSV_LAYOUTS = ("rows", "grid")
+GRID_COLUMNS = ["category", "criterion", "question"]
+GRID_NOT_ASKED = "not asked on this path"
 
 
 def comparison_export_csv(view: ComparisonResultView) -> str:
@@ -65,8 +72,18 @@ def comparison_export_csv(view: ComparisonResultView) -> str:
     for row in result_rows(view):
         option, score, pay = row.option, row.score, row.compensation
         flags = "; ".join(f"{flag.title} ({flag.severity})" for flag in score.red_flags)
+        asked = {question.criterion: question for question in score.questions_to_ask}
         for answer in row.answers:
             saved = answer.answer
+            # A red-flagged answer asks its question as the checklist does; an unknown of
+            # weight 0, left off the checklist, still shows the curated question here.
+            question = asked.get(answer.criterion.key)
+            if question is not None:
+                to_ask, reason = question.question, question.reason
+            elif answer.is_unknown:
+                to_ask, reason = answer.criterion.question_to_ask, REASON_UNKNOWN
+            else:
+                to_ask = reason = ""
             cells = [
                 view.comparison.title,
                 option.pk,
@@ -82,7 +99,7 @@ def comparison_export_csv(view: ComparisonResultView) -> str:
                 saved.source if saved else "",
                 saved.told_on if saved else None,
                 bool(saved and saved.confirmed_in_writing),
-                answer.criterion.question_to_ask if answer.is_unknown else "",
+                to_ask,
                 score.score,
                 score.score_min,
                 score.score_max,
@@ -98,6 +115,33 @@ def comparison_export_csv(view: ComparisonResultView) -> str:
                 pay.first_year_total,
                 pay.stipend,
                 view.score.could_flip,
+                reason,
+                answer.criterion.ask_whom if reason else "",
             ]
+            writer.writerow([csv_cell(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+def _grid_cell(cell: GridCell) -> str:
+    if cell.answer is None:
+        return GRID_NOT_ASKED
+    flags = "; ".join(flag.flag.title for flag in cell.flags)
+    return f"{cell.answer.value} [red flag: {flags}]" if flags else cell.answer.value
+
+
+def comparison_export_csv_grid(view: ComparisonResultView) -> str:
+    """The results page's questions x offers grid: a row per criterion asked of any option
+    (people first), a column per option in ranking order. A cell is the answer as stored
+    (yes, no, a number or unknown), "not asked on this path", and names its red flags."""
+    grid = result_grid(result_rows(view))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [csv_cell(name) for name in (*GRID_COLUMNS, *(row.option.label for row in grid.columns))]
+    )
+    for group in grid.groups:
+        for row in group.rows:
+            cells = [group.category, row.criterion.key, row.criterion.question]
+            cells += [_grid_cell(cell) for cell in row.cells]
             writer.writerow([csv_cell(cell) for cell in cells])
     return buffer.getvalue()

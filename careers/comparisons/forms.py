@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from careers.comparisons.models import UNKNOWN, Answer, Comparison, Option, WeightOverride
 from careers.comparisons.services import COUNT_MAX
 from careers.content.models import CareerPath, Criterion
-from careers.content.selectors import criteria_by_category
+from careers.content.selectors import criteria_by_category, path_list
 from careers.core.forms import DateInput, ServiceForm, model_bounds, model_form_field
 
 SCALE_CHOICES = [
@@ -112,6 +113,28 @@ class CriterionFields:
             or self.confirmed_in_writing.errors
         )
 
+    @property
+    def answered(self) -> bool:
+        """Whether the question has an answer, as the page stands: submitted or saved."""
+        return self.value.value() not in (None, "", UNKNOWN)
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """One category of the evaluation: its questions and how many have an answer."""
+
+    category: str
+    label: str
+    items: list[CriterionFields]
+
+    @property
+    def answered(self) -> int:
+        return sum(item.answered for item in self.items)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
 
 class EvaluationForm(ServiceForm):
     """One answer per criterion of an option's path, each with a note and its provenance.
@@ -184,13 +207,14 @@ class EvaluationForm(ServiceForm):
             help_text=help_text,
         )
 
-    def groups(self) -> list[tuple[str, str, list[CriterionFields]]]:
-        """The bound fields grouped by category, people first."""
+    def groups(self) -> list[QuestionGroup]:
+        """The bound fields grouped by category, people first, each group with its count of
+        answered questions (so the page says how far along it is without JavaScript)."""
         return [
-            (
-                category,
-                label,
-                [
+            QuestionGroup(
+                category=category,
+                label=label,
+                items=[
                     CriterionFields(
                         criterion=criterion,
                         value=self[f"value__{criterion.key}"],
@@ -204,6 +228,9 @@ class EvaluationForm(ServiceForm):
             )
             for category, label, criteria in criteria_by_category(criteria=self.criteria)
         ]
+
+    def answered_count(self) -> int:
+        return sum(group.answered for group in self.groups())
 
     def answers(self) -> list[dict]:
         """The cleaned answers, in the shape ``answers_upsert`` takes."""
@@ -238,26 +265,102 @@ class EvaluationForm(ServiceForm):
                 self.add_error(f"value__{key}", messages)
 
 
-class WeightsForm(ServiceForm):
-    """One weight (0-100) per criterion, starting at the comparison's current weight."""
+@dataclass(frozen=True)
+class WeightRow:
+    criterion: Criterion
+    field: forms.BoundField
 
-    def __init__(self, *args, criteria: list[Criterion], weights: dict[str, int], **kwargs):
+
+@dataclass(frozen=True)
+class WeightGroup:
+    """One category on the weights page: its weights, their sum and its share of the total."""
+
+    category: str
+    label: str
+    rows: list[WeightRow]
+    weight: int
+    # A whole percentage of the total weight; None while every weight is 0.
+    share: int | None
+
+
+def weight_percent(part: int, total: int) -> int | None:
+    """``part`` as a whole percentage of ``total``, halves rounded up. static/comparisons/
+    weights.js rounds the same way, so the share it shows as you type is the one this page
+    shows after saving."""
+    if total <= 0:
+        return None
+    return (200 * part + total) // (2 * total)
+
+
+class WeightsForm(ServiceForm):
+    """One weight (0-100) per criterion, starting at the comparison's current weight.
+
+    ``path_ids`` are the comparison's paths: each weight's help says which of them it is
+    asked on."""
+
+    def __init__(
+        self,
+        *args,
+        criteria: list[Criterion],
+        weights: dict[str, int],
+        path_ids: Iterable[int] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        wanted = set(path_ids)
+        paths = [path for path in path_list() if path.pk in wanted] if wanted else []
         for criterion in criteria:
+            asked_on = _asked_on(criterion, paths)
             self.fields[criterion.key] = forms.IntegerField(
                 label=criterion.question,
                 **model_bounds(WeightOverride, "weight"),
                 initial=weights.get(criterion.key, criterion.default_weight),
-                help_text=f"Default: {criterion.default_weight}.",
-                widget=forms.NumberInput(attrs={"class": "input--short"}),
+                help_text=f"Default: {criterion.default_weight}. {asked_on}".strip(),
+                widget=forms.NumberInput(
+                    attrs={"class": "input--short", "data-weight-category": criterion.category}
+                ),
             )
 
-    def groups(self) -> list[tuple[str, str, list[tuple[Criterion, forms.BoundField]]]]:
+    def _weight(self, key: str) -> int:
+        """The weight as the page stands: a submitted one that is not a valid weight counts
+        as 0 until it is corrected (as it does in weights.js)."""
+        bound = self[key]
+        if not self.is_bound:
+            return bound.initial
+        try:
+            return bound.field.clean(bound.data)
+        except ValidationError:
+            return 0
+
+    def groups(self) -> list[WeightGroup]:
+        by_category = criteria_by_category(criteria=self.criteria)
+        sums = {
+            category: sum(self._weight(c.key) for c in criteria)
+            for category, _, criteria in by_category
+        }
+        total = sum(sums.values())
         return [
-            (category, label, [(criterion, self[criterion.key]) for criterion in criteria])
-            for category, label, criteria in criteria_by_category(criteria=self.criteria)
+            WeightGroup(
+                category=category,
+                label=label,
+                rows=[WeightRow(criterion=c, field=self[c.key]) for c in criteria],
+                weight=sums[category],
+                share=weight_percent(sums[category], total),
+            )
+            for category, label, criteria in by_category
         ]
+
+
+def _asked_on(criterion: Criterion, paths: list[CareerPath]) -> str:
+    """Which of the comparison's paths a criterion is asked on (nothing to say for one)."""
+    own = {path.pk for path in criterion.paths.all()}
+    names = [path.name for path in paths if path.pk in own]
+    if len(paths) < 2:
+        return ""
+    if len(names) == len(paths):
+        return f"Asked on all {len(paths)} paths."
+    return f"Asked on: {', '.join(names)}."
 
 
 class ShareForm(forms.Form):

@@ -36,6 +36,7 @@ def _criterion_spec(criterion: Criterion, weight: int) -> CriterionSpec:
         question_to_ask=criterion.question_to_ask,
         count_target=criterion.count_target,
         position=criterion.position,
+        ask_whom=criterion.ask_whom,
     )
 
 

@@ -2,7 +2,9 @@
 
 Everything here reads a ``ComparisonResultView`` and nothing else: the results page, the
 shared page and the CSV export show the same numbers, and none of them runs a query per
-option or criterion (the criteria's paths come prefetched with the view).
+option or criterion (the criteria's paths come prefetched with the view). A red flag has one
+anchor on the page (``FlagRow.anchor``): the ranking, the questions x offers grid and the
+checklist all link to its explanation there.
 """
 
 from __future__ import annotations
@@ -12,8 +14,42 @@ from decimal import Decimal
 
 from careers.comparisons.models import UNKNOWN, Answer, Option
 from careers.comparisons.results import ComparisonResultView
-from careers.comparisons.scoring import CATEGORY_ORDER, OptionScore
+from careers.comparisons.scoring import CATEGORY_ORDER, OptionScore, QuestionToAsk, RedFlag
 from careers.content.models import Criterion
+
+NOT_ASKED = "not_asked"
+NOT_ASKED_LABEL = "Not asked on this path"
+ASK_WHOM_LABELS = dict(Criterion.AskWhom.choices)
+CATEGORY_LABELS = dict(Criterion.Category.choices)
+
+
+def ask_whom_label(value: str) -> str:
+    """Whom to ask, as the page names them ("The recruiter"); empty when not curated."""
+    return str(ASK_WHOM_LABELS.get(value, ""))
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """A red flag raised on one option, with the id of its explanation on the page."""
+
+    flag: RedFlag
+    option_id: int
+
+    @property
+    def anchor(self) -> str:
+        return f"flag-{self.option_id}-{self.flag.key}"
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One question of an option's checklist, with the flag that asks it, if any."""
+
+    question: QuestionToAsk
+    flag: FlagRow | None
+
+    @property
+    def ask_whom_label(self) -> str:
+        return ask_whom_label(self.question.ask_whom)
 
 
 @dataclass(frozen=True)
@@ -41,6 +77,7 @@ class AnswerRow:
     value: str
     weight: int
     answer: Answer | None
+    flags: tuple[FlagRow, ...] = ()
 
     @property
     def is_unknown(self) -> bool:
@@ -66,6 +103,8 @@ class OptionRow:
     score: OptionScore
     answers: list[AnswerRow]
     compensation: Compensation
+    flags: list[FlagRow]
+    questions: list[QuestionRow]
 
     @property
     def range_width(self) -> float:
@@ -88,6 +127,13 @@ class DecisiveUnknownRow:
     criterion: str
     question: str
     swing: float
+    ask_whom: str = ""
+    # Among the fewest unknowns that together could close the gap.
+    decisive: bool = False
+
+    @property
+    def ask_whom_label(self) -> str:
+        return ask_whom_label(self.ask_whom)
 
 
 @dataclass(frozen=True)
@@ -97,6 +143,51 @@ class FlipRow:
     gap: float
     could_flip: bool
     decisive_unknowns: list[DecisiveUnknownRow]
+    ranked_unknowns: list[DecisiveUnknownRow]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One option's answer to one criterion; no answer row when the path does not ask it."""
+
+    option: Option
+    answer: AnswerRow | None
+
+    @property
+    def state(self) -> str:
+        if self.answer is None:
+            return NOT_ASKED
+        return UNKNOWN if self.answer.is_unknown else "answer"
+
+    @property
+    def label(self) -> str:
+        return NOT_ASKED_LABEL if self.answer is None else self.answer.value_label
+
+    @property
+    def flags(self) -> tuple[FlagRow, ...]:
+        return self.answer.flags if self.answer is not None else ()
+
+
+@dataclass(frozen=True)
+class GridRow:
+    criterion: Criterion
+    cells: list[GridCell]
+
+
+@dataclass(frozen=True)
+class GridGroup:
+    category: str
+    label: str
+    rows: list[GridRow]
+
+
+@dataclass(frozen=True)
+class ResultGrid:
+    """Questions x offers: a row per criterion asked of any option, grouped by category
+    (people first), a column per option in ranking order."""
+
+    columns: list[OptionRow]
+    groups: list[GridGroup]
 
 
 def option_compensation(option: Option) -> Compensation:
@@ -111,13 +202,19 @@ def option_compensation(option: Option) -> Compensation:
 
 def _criteria_for(view: ComparisonResultView, option: Option) -> list[Criterion]:
     """The criteria asked of an option, people first, from the view's prefetched paths."""
-    order = {category: index for index, category in enumerate(CATEGORY_ORDER)}
     criteria = [
         criterion
         for criterion in view.criteria.values()
         if any(path.pk == option.path_id for path in criterion.paths.all())
     ]
-    return sorted(criteria, key=lambda c: (order.get(c.category, 99), c.position, c.key))
+    return sorted(criteria, key=_criterion_order)
+
+
+_CATEGORY_INDEX = {category: index for index, category in enumerate(CATEGORY_ORDER)}
+
+
+def _criterion_order(criterion: Criterion) -> tuple:
+    return (_CATEGORY_INDEX.get(criterion.category, 99), criterion.position, criterion.key)
 
 
 def result_rows(view: ComparisonResultView) -> list[OptionRow]:
@@ -126,14 +223,20 @@ def result_rows(view: ComparisonResultView) -> list[OptionRow]:
     scores = {score.id: score for score in view.score.options}
     rows = []
     for rank, option_id in enumerate(view.score.ranking, start=1):
-        option = options[option_id]
+        option, score = options[option_id], scores[option_id]
         saved = view.answers.get(option_id, {})
+        flags = [FlagRow(flag=flag, option_id=option_id) for flag in score.red_flags]
+        flags_on: dict[str, list[FlagRow]] = {}
+        for flag in flags:
+            flags_on.setdefault(flag.flag.criterion, []).append(flag)
+        by_key = {flag.flag.key: flag for flag in flags}
         answers = [
             AnswerRow(
                 criterion=criterion,
                 value=saved[criterion.key].value if criterion.key in saved else UNKNOWN,
                 weight=view.weights.get(criterion.key, criterion.default_weight),
                 answer=saved.get(criterion.key),
+                flags=tuple(flags_on.get(criterion.key, ())),
             )
             for criterion in _criteria_for(view, option)
         ]
@@ -141,12 +244,38 @@ def result_rows(view: ComparisonResultView) -> list[OptionRow]:
             OptionRow(
                 option=option,
                 rank=rank,
-                score=scores[option_id],
+                score=score,
                 answers=answers,
                 compensation=option_compensation(option),
+                flags=flags,
+                questions=[
+                    QuestionRow(question=question, flag=by_key.get(question.red_flag or ""))
+                    for question in score.questions_to_ask
+                ],
             )
         )
     return rows
+
+
+def result_grid(rows: list[OptionRow]) -> ResultGrid:
+    """The answers of ``result_rows`` side by side: every criterion asked of any option,
+    each cell the option's answer, unknown, or not asked on its path."""
+    answers = [{answer.criterion.key: answer for answer in row.answers} for row in rows]
+    criteria = {answer.criterion.key: answer.criterion for row in rows for answer in row.answers}
+    groups: dict[str, list[GridRow]] = {}
+    for criterion in sorted(criteria.values(), key=_criterion_order):
+        cells = [
+            GridCell(option=row.option, answer=by_key.get(criterion.key))
+            for row, by_key in zip(rows, answers, strict=True)
+        ]
+        groups.setdefault(criterion.category, []).append(GridRow(criterion, cells))
+    return ResultGrid(
+        columns=rows,
+        groups=[
+            GridGroup(category, str(CATEGORY_LABELS.get(category, category)), grid_rows)
+            for category, grid_rows in groups.items()
+        ],
+    )
 
 
 def flip_row(view: ComparisonResultView) -> FlipRow | None:
@@ -154,18 +283,23 @@ def flip_row(view: ComparisonResultView) -> FlipRow | None:
     if analysis is None:
         return None
     options = {option.pk: option for option in view.options}
+    decisive = {(u.option, u.criterion) for u in analysis.decisive_unknowns}
+
+    def unknown_row(unknown) -> DecisiveUnknownRow:
+        return DecisiveUnknownRow(
+            option=options[unknown.option],
+            criterion=unknown.criterion,
+            question=unknown.question,
+            swing=unknown.swing,
+            ask_whom=unknown.ask_whom,
+            decisive=(unknown.option, unknown.criterion) in decisive,
+        )
+
     return FlipRow(
         leader=options[analysis.leader],
         runner_up=options[analysis.runner_up],
         gap=analysis.gap,
         could_flip=analysis.could_flip,
-        decisive_unknowns=[
-            DecisiveUnknownRow(
-                option=options[unknown.option],
-                criterion=unknown.criterion,
-                question=unknown.question,
-                swing=unknown.swing,
-            )
-            for unknown in analysis.decisive_unknowns
-        ],
+        decisive_unknowns=[unknown_row(u) for u in analysis.decisive_unknowns],
+        ranked_unknowns=[unknown_row(u) for u in analysis.ranked_unknowns],
     )

@@ -6,7 +6,8 @@ at 1. Every criterion reads the same way: more is better.
 
 An unknown answer is not a zero. It widens the option's range to its worst (0) and best (1)
 case and counts as halfway in the point score, and its curated question is what to ask next.
-Confidence is the share of the option's weight that has been answered.
+An answer that raised a red flag asks its question too, to resolve before signing, ahead of
+the plain unknowns. Confidence is the share of the option's weight that has been answered.
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-SCORING_VERSION = "1"
+# 2: questions to ask carry a reason (and red-flagged answers ask theirs), whom to ask, and
+# the flip analysis ranks every unknown of the top two.
+SCORING_VERSION = "2"
 UNKNOWN = "unknown"
+# Why a question is on an option's list: its answer is unknown, or it raised a red flag.
+REASON_UNKNOWN = "unknown"
+REASON_RED_FLAG = "red_flag"
 PEOPLE = "people"
 CATEGORY_ORDER = ("people", "work", "growth", "practical")
 
@@ -33,6 +39,7 @@ class CriterionSpec:
     question_to_ask: str = ""
     count_target: int | None = None
     position: int = 0
+    ask_whom: str = ""  # manager, future_peers, recruiter, founders, advisor or ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,13 @@ class QuestionToAsk:
     category: str
     question: str
     weight: int
+    reason: str = REASON_UNKNOWN  # REASON_UNKNOWN or REASON_RED_FLAG
+    red_flag: str | None = None  # the flag's key when the reason is a red flag
+    ask_whom: str = ""
+
+    @property
+    def resolve_before_signing(self) -> bool:
+        return self.reason == REASON_RED_FLAG
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,7 @@ class DecisiveUnknown:
     criterion: str
     question: str
     swing: float
+    ask_whom: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,7 +118,10 @@ class FlipAnalysis:
     runner_up: int
     gap: float
     could_flip: bool
+    # The fewest unknowns, biggest first, that together could close the gap.
     decisive_unknowns: list[DecisiveUnknown]
+    # Every unknown of the top two that moves the gap, biggest first.
+    ranked_unknowns: list[DecisiveUnknown] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -212,11 +230,7 @@ def option_score(option: OptionInput, rules: Sequence[RuleSpec]) -> OptionScore:
     unknown = [
         c for c in option.criteria if c.weight > 0 and option.answers.get(c.key, UNKNOWN) == UNKNOWN
     ]
-    # People questions first, then the ones that weigh most.
-    unknown.sort(key=lambda c: (c.category != PEOPLE, -c.weight, c.position, c.key))
-    questions = [
-        QuestionToAsk(c.key, c.category, c.question_to_ask or c.question, c.weight) for c in unknown
-    ]
+    questions = option_questions(option.criteria, unknown, red_flags)
     # How many points each unknown moves the score between its midpoint and either end.
     swings = {c.key: _round(100 * c.weight / 2 / total) for c in unknown} if total else {}
 
@@ -236,28 +250,72 @@ def option_score(option: OptionInput, rules: Sequence[RuleSpec]) -> OptionScore:
     )
 
 
+def _question_order(criterion: CriterionSpec) -> tuple:
+    # People questions first, then the ones that weigh most.
+    return (criterion.category != PEOPLE, -criterion.weight, criterion.position, criterion.key)
+
+
+def option_questions(
+    criteria: Sequence[CriterionSpec],
+    unknown: Sequence[CriterionSpec],
+    red_flags: Sequence[RedFlag],
+) -> list[QuestionToAsk]:
+    """What to ask an organisation, one question per criterion.
+
+    First the answers that raised a red flag, to resolve before signing (serious flags
+    first), then the plain unknowns; each group people first, then by weight. A criterion
+    both unknown and flagged (a rule on "unknown") is asked once, as a red flag. A flagged
+    answer asks its question whatever its weight: the flag is shown, so is its question.
+    """
+    by_key = {c.key: c for c in criteria}
+    flag_of: dict[str, RedFlag] = {}
+    for flag in red_flags:  # already serious first: the first flag of a criterion is kept
+        if flag.criterion in by_key:
+            flag_of.setdefault(flag.criterion, flag)
+    flagged = sorted(
+        flag_of,
+        key=lambda key: (flag_of[key].severity != "serious", *_question_order(by_key[key])),
+    )
+    plain = sorted((c for c in unknown if c.key not in flag_of), key=_question_order)
+    return [_question_to_ask(by_key[key], REASON_RED_FLAG, flag_of[key].key) for key in flagged] + [
+        _question_to_ask(c, REASON_UNKNOWN, None) for c in plain
+    ]
+
+
+def _question_to_ask(criterion: CriterionSpec, reason: str, flag: str | None) -> QuestionToAsk:
+    # Without a curated question, the criterion's own question is asked.
+    return QuestionToAsk(
+        criterion=criterion.key,
+        category=criterion.category,
+        question=criterion.question_to_ask or criterion.question,
+        weight=criterion.weight,
+        reason=reason,
+        red_flag=flag,
+        ask_whom=criterion.ask_whom,
+    )
+
+
 def flip_analysis(leader: OptionScore, runner_up: OptionScore) -> FlipAnalysis:
     """Could resolving the unknowns swap the top two, and which unknowns matter most?
 
-    The swap is possible when the runner-up's best case beats the leader's worst case. The
-    decisive unknowns are those whose resolution moves the gap most: the leader's unknowns
-    turning out badly and the runner-up's turning out well, biggest first, as many as it
-    takes to close the gap.
+    The swap is possible when the runner-up's best case beats the leader's worst case. Each
+    unknown of the two can move the gap by its swing: the leader's turning out badly, the
+    runner-up's turning out well. All of them are ranked, biggest first (the leader's first
+    on a tie); the decisive ones are the head of that ranking that it takes to close the gap.
     """
     gap = round(leader.score - runner_up.score, 1)
     could_flip = runner_up.score_max > leader.score_min
-    candidates = [
-        DecisiveUnknown(leader.id, key, _question(leader, key), swing)
-        for key, swing in leader.unknown_swings.items()
-    ] + [
-        DecisiveUnknown(runner_up.id, key, _question(runner_up, key), swing)
-        for key, swing in runner_up.unknown_swings.items()
+    ranked = [
+        _unknown(option, key, swing)
+        for option in (leader, runner_up)
+        for key, swing in option.unknown_swings.items()
+        if swing > 0
     ]
-    candidates.sort(key=lambda u: (-u.swing, u.option != leader.id, u.criterion))
+    ranked.sort(key=lambda u: (-u.swing, u.option != leader.id, u.criterion))
     decisive: list[DecisiveUnknown] = []
     closed = 0.0
     if could_flip:
-        for unknown in candidates:
+        for unknown in ranked:
             decisive.append(unknown)
             closed += unknown.swing
             if closed > gap:
@@ -268,11 +326,13 @@ def flip_analysis(leader: OptionScore, runner_up: OptionScore) -> FlipAnalysis:
         gap=gap,
         could_flip=could_flip,
         decisive_unknowns=decisive,
+        ranked_unknowns=ranked,
     )
 
 
-def _question(option: OptionScore, key: str) -> str:
-    return next(q.question for q in option.questions_to_ask if q.criterion == key)
+def _unknown(option: OptionScore, key: str, swing: float) -> DecisiveUnknown:
+    question = next(q for q in option.questions_to_ask if q.criterion == key)
+    return DecisiveUnknown(option.id, key, question.question, swing, question.ask_whom)
 
 
 def comparison_score(options: Sequence[OptionInput], rules: Sequence[RuleSpec]) -> ComparisonScore:

@@ -84,19 +84,32 @@ DECISION_ADVICE_LIMIT = 4
 
 
 def comparison_advice(
-    *, path_ids: Iterable[int], limit: int = DECISION_ADVICE_LIMIT
+    *,
+    path_ids: Iterable[int],
+    flag_keys: Iterable[str] = (),
+    limit: int = DECISION_ADVICE_LIMIT,
 ) -> list[AdviceItem]:
-    """Published advice for a decision between options on these paths (1 query): items of
-    those paths first, then general items that name no path, in editorial order."""
+    """Published advice for a decision between options on these paths that raised these
+    red flags (1 query): items behind a raised flag first, then the other items of those
+    paths, then general items that name no path, each in editorial order.
+
+    An item that names paths is picked only when it names one of these, behind a flag too:
+    advice about a path the comparison does not contain is never shown. Advice written for
+    organisations rather than candidates is never picked."""
     links = AdviceItem.paths.through.objects.filter(adviceitem_id=OuterRef("pk"))
+    flag_links = AdviceItem.red_flags.through.objects.filter(
+        adviceitem_id=OuterRef("pk"), redflagrule__key__in=list(flag_keys)
+    )
     return list(
         AdviceItem.objects.published()
+        .exclude(audience=AdviceItem.Audience.ORGANISATIONS)
         .annotate(
             applies=Exists(
                 links.filter(careerpath_id__in=list(path_ids), careerpath__status=Status.PUBLISHED)
             ),
             general=~Exists(links),
+            behind_flag=Exists(flag_links),
         )
         .filter(Q(applies=True) | Q(general=True))
-        .order_by("-applies", "position", "pk")[:limit]
+        .order_by("-behind_flag", "-applies", "position", "pk")[:limit]
     )

@@ -6,9 +6,9 @@ from rest_framework import serializers
 
 from careers.comparisons.models import Answer, Comparison, Option, WeightOverride
 from careers.comparisons.results import ComparisonResultView
-from careers.comparisons.scoring import stored_answer_value
+from careers.comparisons.scoring import REASON_RED_FLAG, REASON_UNKNOWN, stored_answer_value
 from careers.comparisons.services import COUNT_MAX, OPTION_FIELDS
-from careers.content.models import CareerPath
+from careers.content.models import CareerPath, Criterion
 from careers.core.api import SlugChoiceField
 from careers.core.forms import model_bounds
 
@@ -101,6 +101,29 @@ class RedFlagResultSerializer(serializers.Serializer):
     citation = CitationResultSerializer()
 
 
+ASK_WHOM_HELP = (
+    "Who is best placed to answer: "
+    + ", ".join(value for value, _ in Criterion.AskWhom.choices)
+    + ', or "" when the criterion does not say.'
+)
+
+
+class QuestionToAskSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    category = serializers.CharField()
+    question = serializers.CharField()
+    weight = serializers.IntegerField()
+    reason = serializers.ChoiceField(
+        choices=[REASON_RED_FLAG, REASON_UNKNOWN],
+        help_text='"red_flag": the answer raised a red flag, resolve it before signing; '
+        '"unknown": the answer is not known yet.',
+    )
+    red_flag = serializers.CharField(
+        allow_null=True, help_text="The red flag's key when the reason is red_flag, else null."
+    )
+    ask_whom = serializers.CharField(allow_blank=True, help_text=ASK_WHOM_HELP)
+
+
 class OptionResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     label = serializers.CharField()
@@ -112,11 +135,12 @@ class OptionResultSerializer(serializers.Serializer):
     people_score_max = serializers.FloatField(allow_null=True)
     confidence = serializers.FloatField(help_text="Share of the option's weight answered, 0-1.")
     red_flags = RedFlagResultSerializer(many=True)
-    questions_to_ask = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_questions_to_ask(self, obj) -> list[str]:
-        return [question.question for question in obj.questions_to_ask]
+    questions_to_ask = QuestionToAskSerializer(
+        many=True,
+        help_text="What to ask before deciding: the answers that raised a red flag first "
+        "(resolve them before signing), then the unknowns, each group people first; each "
+        "with why it is asked (reason, and the red flag's key) and whom to ask.",
+    )
 
 
 class DecisiveUnknownSerializer(serializers.Serializer):
@@ -124,6 +148,7 @@ class DecisiveUnknownSerializer(serializers.Serializer):
     criterion = serializers.CharField()
     question = serializers.CharField()
     swing = serializers.FloatField(help_text="Points this unknown can move the gap.")
+    ask_whom = serializers.CharField(allow_blank=True, help_text=ASK_WHOM_HELP)
 
 
 class FlipAnalysisSerializer(serializers.Serializer):
@@ -131,7 +156,16 @@ class FlipAnalysisSerializer(serializers.Serializer):
     runner_up = serializers.IntegerField()
     gap = serializers.FloatField()
     could_flip = serializers.BooleanField()
-    decisive_unknowns = DecisiveUnknownSerializer(many=True)
+    decisive_unknowns = DecisiveUnknownSerializer(
+        many=True,
+        help_text="The fewest unknowns, biggest first, that together could close the gap; "
+        "empty when the top two cannot swap.",
+    )
+    ranked_unknowns = DecisiveUnknownSerializer(
+        many=True,
+        help_text="Every unknown of the top two options, ranked by how far it could move "
+        "the gap (biggest first), with the option it belongs to and whom to ask.",
+    )
 
 
 class ComparisonResultSerializer(serializers.Serializer):

@@ -325,3 +325,85 @@ def comparison_result_store(*, comparison: Comparison):
             },
         )
     return replace(view, previous_result=stored)
+
+
+COPY_PREFIX = "Copy of "
+
+
+def copy_name(*, name: str, max_length: int) -> str:
+    """``Copy of <name>``, shortened with an ellipsis to fit a column of ``max_length``."""
+    copy = f"{COPY_PREFIX}{name}"
+    if len(copy) <= max_length:
+        return copy
+    return copy[: max_length - 1].rstrip() + "…"
+
+
+def _answers_copy(*, copies: Mapping[int, Option]) -> None:
+    """Copy every answer of the options whose ids are the keys onto the option each maps to,
+    provenance included (2 queries whatever the number of options)."""
+    Answer.objects.bulk_create(
+        Answer(
+            option=copies[answer.option_id],
+            criterion_id=answer.criterion_id,
+            value=answer.value,
+            note=answer.note,
+            source=answer.source,
+            told_on=answer.told_on,
+            confirmed_in_writing=answer.confirmed_in_writing,
+        )
+        for answer in Answer.objects.filter(option_id__in=list(copies)).order_by("pk")
+    )
+
+
+@transaction.atomic
+def comparison_duplicate(
+    *, comparison: Comparison, owner: AbstractBaseUser | None = None
+) -> Comparison:
+    """A new comparison to try "what if" on: the same notes, deadline, options, answers (with
+    who said them, when and whether in writing) and weights, titled as a copy.
+
+    The copy belongs to ``owner`` (the original's owner unless given). A share link is an
+    invitation to one comparison, so the copy starts unshared; nor is the stored result
+    copied: the copy is scored afresh when its results are first read. The original is
+    left exactly as it was, its ``updated_at`` included.
+    """
+    copy = comparison_create(
+        owner=owner or comparison.owner,
+        title=copy_name(
+            name=comparison.title, max_length=Comparison._meta.get_field("title").max_length
+        ),
+        notes=comparison.notes,
+        decision_deadline=comparison.decision_deadline,
+    )
+    originals = list(comparison.options.order_by("created_at", "id"))
+    # Created in the original's order, so the copy lists its options the same way. Ids,
+    # not related objects, are copied: reading each option's path would cost a query each.
+    columns = [Option._meta.get_field(name).attname for name in OPTION_FIELDS]
+    options = Option.objects.bulk_create(
+        Option(comparison=copy, **{column: getattr(option, column) for column in columns})
+        for option in originals
+    )
+    _answers_copy(
+        copies={original.pk: new for original, new in zip(originals, options, strict=True)}
+    )
+    WeightOverride.objects.bulk_create(
+        WeightOverride(comparison=copy, criterion_id=override.criterion_id, weight=override.weight)
+        for override in comparison.weight_overrides.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def option_duplicate(*, option: Option) -> Option:
+    """A copy of the option in its own comparison, with its answers and their provenance,
+    named as a copy. Refused with a ``ValidationError``, as adding one would be, when the
+    comparison already holds ``MAX_OPTIONS``. The original option is left as it was."""
+    fields = {name: getattr(option, name) for name in OPTION_FIELDS}
+    fields["organisation"] = copy_name(
+        name=option.organisation, max_length=Option._meta.get_field("organisation").max_length
+    )
+    # option_create locks the comparison and counts its options: the same limit, the same
+    # race-free check as adding one.
+    copy = option_create(comparison=option.comparison, **fields)
+    _answers_copy(copies={option.pk: copy})
+    return copy

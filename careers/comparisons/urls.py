@@ -13,10 +13,16 @@ urlpatterns = [
     path("<int:comparison_id>/", views.comparison_detail, name="comparison_detail"),
     path("<int:comparison_id>/edit/", views.comparison_edit, name="comparison_edit"),
     path("<int:comparison_id>/delete/", views.comparison_delete, name="comparison_delete"),
+    path(
+        "<int:comparison_id>/duplicate/",
+        views.comparison_duplicate,
+        name="comparison_duplicate",
+    ),
     path("<int:comparison_id>/options/new/", views.option_create, name="option_create"),
     path(f"{OPTION}/edit/", views.option_edit, name="option_edit"),
     path(f"{OPTION}/delete/", views.option_delete, name="option_delete"),
     path(f"{OPTION}/evaluate/", views.option_evaluate, name="option_evaluate"),
+    path(f"{OPTION}/duplicate/", views.option_duplicate, name="option_duplicate"),
     path("<int:comparison_id>/weights/", views.comparison_weights, name="comparison_weights"),
     path("<int:comparison_id>/results/", views.comparison_results, name="comparison_results"),
     path(
@@ -53,6 +59,11 @@ api_urlpatterns = [
             {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
         ),
         name="option-detail",
+    ),
+    path(
+        f"{OPTION_API}/duplicate/",
+        api.OptionViewSet.as_view({"post": "duplicate"}),
+        name="option-duplicate",
     ),
     path(
         f"{OPTION_API}/answers/",

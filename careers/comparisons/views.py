@@ -4,17 +4,22 @@ Every page that names a comparison loads it with the signed-in owner, so another
 comparison is a 404 like one that does not exist. State changes only on POST.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careers.comparisons import results, selectors, services, sharing
-from careers.comparisons.exports import comparison_export_csv, comparison_export_json
+from careers.comparisons.exports import (
+    CSV_LAYOUTS,
+    comparison_export_csv,
+    comparison_export_csv_grid,
+    comparison_export_json,
+)
 from careers.comparisons.forms import (
     ComparisonForm,
     EvaluationForm,
@@ -24,7 +29,7 @@ from careers.comparisons.forms import (
 )
 from careers.comparisons.models import MAX_OPTIONS, MIN_OPTIONS_TO_RANK, Comparison, Option
 from careers.comparisons.results import ComparisonResultView
-from careers.comparisons.rows import flip_row, result_rows
+from careers.comparisons.rows import flip_row, result_grid, result_rows
 from careers.content.feedback import advice_shown, advice_votes
 from careers.core.forms import form_write, posted
 
@@ -187,6 +192,42 @@ def option_delete(request: HttpRequest, comparison_id: int, option_id: int) -> H
 
 
 @login_required
+@require_POST
+def comparison_duplicate(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    try:
+        copy = services.comparison_duplicate(comparison=comparison, owner=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("comparisons:comparison_detail", comparison_id=comparison.pk)
+    messages.success(
+        request,
+        f"This is “{copy.title}”, with the same options, answers and weights: change what you "
+        f"like, “{comparison.title}” stays as it was.",
+    )
+    return redirect("comparisons:comparison_detail", comparison_id=copy.pk)
+
+
+@login_required
+@require_POST
+def option_duplicate(request: HttpRequest, comparison_id: int, option_id: int) -> HttpResponse:
+    comparison = _comparison(request, comparison_id)
+    option = _option(comparison, option_id)
+    try:
+        copy = services.option_duplicate(option=option)
+    except ValidationError as error:
+        # A full comparison: the page says why, and nothing was written.
+        messages.error(request, " ".join(error.messages))
+        return redirect("comparisons:comparison_detail", comparison_id=comparison.pk)
+    messages.success(
+        request,
+        f"“{copy.label}” added with the same answers as “{option.label}”: change the ones "
+        "you want to try.",
+    )
+    return redirect("comparisons:option_evaluate", comparison_id=comparison.pk, option_id=copy.pk)
+
+
+@login_required
 @require_http_methods(GET_POST)
 def option_evaluate(request: HttpRequest, comparison_id: int, option_id: int) -> HttpResponse:
     comparison = _comparison(request, comparison_id)
@@ -226,6 +267,7 @@ def comparison_weights(request: HttpRequest, comparison_id: int) -> HttpResponse
         posted(request),
         criteria=sorted(criteria.values(), key=lambda c: (c.position, c.key)),
         weights=selectors.comparison_weights(comparison=comparison),
+        path_ids=path_ids,
     )
     saved, _ = form_write(
         request,
@@ -241,7 +283,10 @@ def comparison_weights(request: HttpRequest, comparison_id: int) -> HttpResponse
 def _decision_advice(request: HttpRequest, view: ComparisonResultView) -> dict:
     """The advice section under the results, counted as shown each time it is rendered."""
     items = (
-        selectors.comparison_advice(path_ids={o.path_id for o in view.options})
+        selectors.comparison_advice(
+            path_ids={o.path_id for o in view.options},
+            flag_keys={flag.key for o in view.score.options for flag in o.red_flags},
+        )
         if view.options
         else []
     )
@@ -258,6 +303,7 @@ def _result_context(view: ComparisonResultView, *, include_private: bool) -> dic
         "comparison": view.comparison,
         "view": view,
         "rows": rows,
+        "grid": result_grid(rows),
         "flip": flip_row(view),
         "people_percent": round(view.people_share * 100),
         "brand_percent": round(view.brand_share * 100),
@@ -284,7 +330,21 @@ def comparison_shared(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only page behind a share link: no login, no owner, private parts opt-in."""
     comparison = sharing.comparison_get_shared(token=token)
     if comparison is None:
-        raise Http404("This link does not exist or was turned off.")
+        # Rendered here rather than raised, so the page says why, with DEBUG on as well.
+        response = render(
+            request,
+            "404.html",
+            {
+                "not_found_title": "This link no longer works",
+                "not_found_message": (
+                    "The comparison behind this link is not shared any more, or the address "
+                    "is mistyped. Its owner can turn sharing on again and send you the new link."
+                ),
+            },
+            status=404,
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     view = results.comparison_result(comparison=comparison)
     context = _result_context(view, include_private=comparison.share_includes_private)
     advice = _decision_advice(request, view)
@@ -297,10 +357,18 @@ def comparison_shared(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def comparison_export_csv_download(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    """One row per option and criterion, or with ``?layout=grid`` the results page's grid."""
     comparison = _comparison(request, comparison_id)
+    layout = request.GET.get("layout") or "rows"
+    if layout not in CSV_LAYOUTS:
+        return HttpResponseBadRequest(f"Unknown layout; choose one of {', '.join(CSV_LAYOUTS)}.")
     view = results.comparison_result(comparison=comparison)
-    response = HttpResponse(comparison_export_csv(view), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.pk}.csv"'
+    if layout == "grid":
+        body, name = comparison_export_csv_grid(view), f"comparison-{comparison.pk}-grid.csv"
+    else:
+        body, name = comparison_export_csv(view), f"comparison-{comparison.pk}.csv"
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -340,9 +408,10 @@ def comparison_share(request: HttpRequest, comparison_id: int) -> HttpResponse:
             return redirect("comparisons:comparison_share", comparison_id=comparison.pk)
     share_url = None
     if comparison.share_token:
-        # Like every link we hand out, built on SITE_URL rather than the request's Host.
-        share_url = settings.SITE_URL + reverse(
-            "comparisons:comparison_shared", kwargs={"token": comparison.share_token}
+        # On the address the owner is using: Django answers a Host outside ALLOWED_HOSTS with
+        # a 400 before any view runs, so the link cannot point at a forged host.
+        share_url = request.build_absolute_uri(
+            reverse("comparisons:comparison_shared", kwargs={"token": comparison.share_token})
         )
     return render(
         request,

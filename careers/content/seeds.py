@@ -25,6 +25,7 @@ from careers.content.snapshots import (
     SnapshotReader,
     export_form,
     fingerprint,
+    in_file_order,
     item_snapshot,
     item_write,
     spec_queryset,
@@ -165,7 +166,9 @@ def seeds_export(
         queryset = spec.model.objects.all()
         if spec.cited:
             queryset = queryset.filter(status=Status.PUBLISHED)
-        items = [export_form(spec, obj) for obj in spec_queryset(spec, queryset)]
+        items = [
+            export_form(spec, obj) for obj in in_file_order(spec, spec_queryset(spec, queryset))
+        ]
         files.setdefault(spec.file, {})[spec.section] = items
     counts: dict[str, int] = {}
     for name, sections in files.items():

@@ -1,4 +1,4 @@
-"""Building the emails the advisor sends. Templates come in threes under templates/emails/:
+"""Building the emails the advisor sends. Templates come in threes under templates/plans/emails/:
 ``<name>-subject.txt``, ``<name>-body-text.txt`` and ``<name>-body-html.html``."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careers.accounts.models import Profile
-from careers.content.models import AdviceItem, LearningTrack, Tip
+from careers.content.models import WEEKDAYS, AdviceItem, LearningTrack, Tip
 from careers.plans.links import absolute, nudge_links
 from careers.plans.models import LearningPlan, NudgeDelivery
 from careers.plans.schedule import WEEK, local_week_start
@@ -27,6 +27,7 @@ from careers.plans.selectors import PlanProgress, plan_progress
 # The week a preview's sample plan is in: a few weeks along, so the email shows a focus, a
 # project step and progress, as most learners' emails do.
 PREVIEW_PLAN_WEEK = 3
+WEEKDAY_NAMES = dict(WEEKDAYS)
 
 
 class LongHeaderEmail(EmailMultiAlternatives):
@@ -43,10 +44,11 @@ class LongHeaderEmail(EmailMultiAlternatives):
 
 
 def _render(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    subject = render_to_string(f"plans/emails/{name}-subject.txt", context)
+    subject = " ".join(render_to_string(f"plans/emails/{name}-subject.txt", context).split())
     text = render_to_string(f"plans/emails/{name}-body-text.txt", context)
-    html = render_to_string(f"plans/emails/{name}-body-html.html", context)
-    return " ".join(subject.split()), text, html
+    # The HTML part's <title>, which some clients show as its heading, is the subject.
+    html = render_to_string(f"plans/emails/{name}-body-html.html", {**context, "subject": subject})
+    return subject, text, html
 
 
 def nudge_message_id(delivery: NudgeDelivery) -> str:
@@ -159,6 +161,13 @@ def _nudge_message(
         "advice": advice,
         "advice_text": advice_plain_text(advice.body) if advice is not None else "",
         "links": links,
+        # The share of the papers planned so far that were read, for the HTML part's bar.
+        "papers_percent": (
+            min(100, round(100 * progress.papers_read / progress.papers_target))
+            if progress.papers_target
+            else 0
+        ),
+        "nudge_day": WEEKDAY_NAMES[plan.nudge_weekday],
         "week_start": week,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from careers.accounts.forms import timezone_choices
+from careers.accounts.forms import timezone_choices, timezone_preselect
 from careers.content.models import (
     WEEKDAYS,
     LearningTrack,
@@ -125,6 +125,9 @@ class PlanForm(ServiceForm):
         self.tracks_available = bool(tracks)
         default_track = plan.track if plan else (tracks[0] if tracks else None)
         self.initial = {**self._initial(plan, default_track, timezone_name), **self.initial}
+        if plan is None and not self.is_bound:
+            # A new plan starts in the profile's zone; the browser's, while that is the default.
+            timezone_preselect(self.fields["timezone"], current=self.initial["timezone"])
         self.chosen_track = self._chosen_track(tracks) or default_track
         self.prerequisites: list[TrackPrerequisite] = (
             list(self.chosen_track.prerequisites.all()) if self.chosen_track else []

@@ -81,6 +81,8 @@ class PlanProgress:
     papers_read: int
     papers_target: int
     papers_year_pace: int
+    # The plan's own papers a week over a year, what its pace is measured against.
+    papers_year_target: int
     this_week: WeeklyCheckin | None
     finished: bool
 
@@ -121,6 +123,7 @@ def plan_progress(
         papers_read=papers_read,
         papers_target=papers_target(papers_per_week=plan.papers_per_week, weeks_elapsed=week),
         papers_year_pace=papers_per_year_pace(papers_read=papers_read, weeks_elapsed=week),
+        papers_year_target=papers_target(papers_per_week=plan.papers_per_week, weeks_elapsed=52),
         this_week=next((c for c in checkins if c.week_start == this_monday), None),
         finished=week > len(schedule),
     )

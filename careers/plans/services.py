@@ -190,15 +190,19 @@ def _papers_replace(checkin: WeeklyCheckin, notes: list[PaperNote]) -> None:
     PaperNote.objects.bulk_create(notes[len(existing) :])
 
 
-def checkin_record_action(
-    *, plan: LearningPlan, week: date, action: str, papers: int | None = None
-) -> WeeklyCheckin:
-    """The one-click actions from a nudge email: studied, papers read (0, 1, 2+), skip."""
-    checkin = WeeklyCheckin.objects.filter(plan=plan, week_start=week).first()
+def checkin_action_changes(
+    *, checkin: WeeklyCheckin | None, action: str, papers: int | None = None
+) -> dict[str, Any]:
+    """What a one-click action from a nudge email (studied, papers read 0, 1 or 2+, skip)
+    changes in the week's check-in; all of it when the week has none yet (``None``).
+
+    Empty means the week already records it: the link's page says so instead of offering a
+    button that would do nothing.
+    """
     if action == "studied":
         done = max(checkin.study_days_done if checkin else 0, 1)
-        return checkin_upsert(plan=plan, week=week, study_days_done=done, skipped=False)
-    if action == "papers":
+        fields: dict[str, Any] = {"study_days_done": done, "skipped": False}
+    elif action == "papers":
         if papers is None or not 0 <= papers <= 2:
             raise ValidationError("Papers read is 0, 1 or 2 (two or more).")
         if checkin:
@@ -206,7 +210,20 @@ def checkin_record_action(
             # more" never lowers a count logged in more detail.
             floor = checkin.papers.count()
             papers = max(papers, floor, checkin.papers_read if papers == 2 else 0)
-        return checkin_upsert(plan=plan, week=week, papers_read=papers)
-    if action == "skip":
-        return checkin_upsert(plan=plan, week=week, skipped=True)
-    raise ValidationError(f"Unknown action {action!r}.")
+        fields = {"papers_read": papers}
+    elif action == "skip":
+        fields = {"skipped": True}
+    else:
+        raise ValidationError(f"Unknown action {action!r}.")
+    if checkin is None:
+        return fields
+    return {name: value for name, value in fields.items() if getattr(checkin, name) != value}
+
+
+def checkin_record_action(
+    *, plan: LearningPlan, week: date, action: str, papers: int | None = None
+) -> WeeklyCheckin:
+    """The one-click actions from a nudge email: studied, papers read (0, 1, 2+), skip."""
+    checkin = WeeklyCheckin.objects.filter(plan=plan, week_start=week).first()
+    changes = checkin_action_changes(checkin=checkin, action=action, papers=papers)
+    return checkin_upsert(plan=plan, week=week, **changes)

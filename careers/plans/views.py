@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -25,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careers.accounts.services import profile_get_or_create
-from careers.content.feedback import advice_feedback_set
+from careers.content.feedback import advice_feedback_set, advice_votes
 from careers.content.models import WEEKDAYS, AdviceItem
 from careers.core.forms import form_write, posted
 from careers.plans import selectors, services
@@ -125,8 +124,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     progress = selectors.plan_progress(plan=plan)
     rows = _schedule_rows(progress)
     tips = selectors.plan_tips(plan=plan, keys=list(PLAN_PAGE_TIPS))
-    feed_path = reverse(
-        "plans:plan_calendar_feed", args=[profile_get_or_create(user=request.user).calendar_token]
+    # On the address the learner is using (a Host outside ALLOWED_HOSTS never gets this far).
+    calendar_url = request.build_absolute_uri(
+        reverse(
+            "plans:plan_calendar_feed",
+            args=[profile_get_or_create(user=request.user).calendar_token],
+        )
     )
     return render(
         request,
@@ -143,7 +146,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "financial_aid_tip": tips.get("financial_aid"),
             "handwritten_notes_tip": tips.get("handwritten_notes"),
             "tip_titles": PLAN_PAGE_TIPS,
-            "calendar_url": settings.SITE_URL + feed_path,
+            "calendar_url": calendar_url,
         },
     )
 
@@ -243,8 +246,16 @@ ACTION_LABELS = {
 }
 
 
-def _link_error(request: HttpRequest, error: NudgeLinkError) -> HttpResponse:
-    return render(request, "plans/nudges/link_error.html", {"message": str(error)}, status=400)
+def _link_error(request: HttpRequest, error: NudgeLinkError, *, status: int = 400) -> HttpResponse:
+    return render(request, "plans/nudges/link_error.html", {"message": str(error)}, status=status)
+
+
+# What the POST would refuse or find already done, each link's GET checks first and says at
+# once, rather than after the click. The POST checks it all again: the plan may have changed
+# in between. A link that cannot be used (changed, expired, for a week it cannot log) is a 400
+# and one whose plan or advice is gone a 404; a link whose work is already done is a 200 with
+# the outcome, because the learner's wish holds (a second click, a second device, a mail
+# client's one-click unsubscribe after the page's) and nothing went wrong.
 
 
 @never_cache
@@ -256,18 +267,37 @@ def nudge_action(request: HttpRequest, token: str) -> HttpResponse:
         return _link_error(request, error)
     plan = plan_for_link(plan_id=action.plan_id)
     if plan is None:
-        raise Http404("This plan no longer exists.")
+        gone = NudgeLinkError(
+            "This plan no longer exists: it was deleted after the email was sent."
+        )
+        return _link_error(request, gone, status=404)
     context = {"action": action, "plan": plan, "label": ACTION_LABELS[action.action]}
+    try:
+        # The plan may have changed since the email (a later start, another zone), or the
+        # link is for a week that has not started yet where the learner is.
+        services.checkin_week_validate(plan=plan, week=action.week)
+        checkin = selectors.checkin_for_week(plan=plan, week=action.week)
+        changes = services.checkin_action_changes(
+            checkin=checkin, action=action.action, papers=action.papers
+        )
+    except ValidationError as error:
+        week = f"This link is for the week of {action.week.day} {action.week:%B %Y}."
+        return _link_error(request, NudgeLinkError(" ".join([week, *error.messages])))
+    if not changes:
+        return render(
+            request,
+            "plans/nudges/action_done.html",
+            {**context, "checkin": checkin, "already": True},
+        )
     if request.method == "POST":
         try:
             checkin = checkin_record_action(
                 plan=plan, week=action.week, action=action.action, papers=action.papers
             )
         except ValidationError as error:
-            # The plan changed since the email (a later start, another zone): say why.
             return _link_error(request, NudgeLinkError(" ".join(error.messages)))
         return render(request, "plans/nudges/action_done.html", {**context, "checkin": checkin})
-    return render(request, "plans/nudges/action_confirm.html", context)
+    return render(request, "plans/nudges/action_confirm.html", {**context, "checkin": checkin})
 
 
 @never_cache
@@ -281,11 +311,19 @@ def nudge_helpful(request: HttpRequest, token: str) -> HttpResponse:
         return _link_error(request, error)
     item = AdviceItem.objects.published().filter(pk=vote.item_id).first()
     if item is None:
-        raise Http404("This advice is no longer published.")
+        gone = NudgeLinkError(
+            "This advice is no longer published: the editors have withdrawn it since the "
+            "email was sent, so it takes no answers."
+        )
+        return _link_error(request, gone, status=404)
     learner = get_user_model().objects.filter(pk=vote.user_id, is_active=True).first()
     if learner is None:
-        raise Http404("This account no longer exists.")
-    context = {"item": item, "helpful": vote.helpful}
+        gone = NudgeLinkError("The account this email was sent to no longer exists.")
+        return _link_error(request, gone, status=404)
+    answered = advice_votes(user=learner, item_ids=[item.pk]).get(item.pk)
+    context = {"item": item, "helpful": vote.helpful, "answered": answered}
+    if answered == vote.helpful:
+        return render(request, "plans/nudges/helpful_done.html", {**context, "already": True})
     if request.method == "POST":
         advice_feedback_set(user=learner, item=item, helpful=vote.helpful)
         return render(request, "plans/nudges/helpful_done.html", context)
@@ -304,6 +342,8 @@ def nudge_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if plan is None:
         # Nothing left to unsubscribe from: say so, successfully.
         return render(request, "plans/nudges/unsubscribed.html", {"plan": None})
+    if not plan.nudges_enabled:
+        return render(request, "plans/nudges/unsubscribed.html", {"plan": plan, "already": True})
     if request.method == "POST":
         plan_nudges_stop(plan=plan)
         return render(request, "plans/nudges/unsubscribed.html", {"plan": plan})
@@ -316,7 +356,20 @@ def plan_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     learner can renew."""
     plans = calendar_plans(token=token)
     if plans is None:
-        raise Http404("No calendar at this address.")
+        # Rendered here rather than raised, so the page says why, with DEBUG on as well.
+        return render(
+            request,
+            "404.html",
+            {
+                "not_found_title": "This calendar address no longer works",
+                "not_found_message": (
+                    "Its owner made a new one, which stops the old address at once, or the "
+                    "address is mistyped. If it is yours, copy the new address from your plan's "
+                    "page and subscribe to that."
+                ),
+            },
+            status=404,
+        )
     response = HttpResponse(
         learning_calendar(plans=plans), content_type="text/calendar; charset=utf-8"
     )

@@ -176,6 +176,19 @@ def test_it_compares_three_offers_from_sign_up_to_results(page, seeded_live, art
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(screenshot, DOCS_SCREENSHOTS / "comparison-results.png")
 
+    # The same results on a phone: the ranking's cards stack and nothing scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    ranking = page.get_by_role("heading", name="Ranking", exact=True)
+    page.evaluate("y => window.scrollTo(0, y - 16)", ranking.bounding_box()["y"])
+    phone = artifacts / "comparison-results-phone.png"
+    page.screenshot(path=str(phone))
+    assert phone.stat().st_size > 10_000
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        shutil.copyfile(phone, DOCS_SCREENSHOTS / "comparison-results-phone.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # The printed page is the checklist to take along: no buttons, every question kept.
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="Results actions").is_visible()

@@ -105,16 +105,23 @@ def test_it_flags_the_famous_companys_undisclosed_team(result):
 def test_it_asks_who_your_manager_would_be_and_to_meet_the_team(result):
     _, famous, startup = result
     questions = dict(Criterion.objects.values_list("key", "question_to_ask"))
+    asked = [q["question"] for q in famous["questions_to_ask"]]
     # Who your manager would be (still unknown) and meeting the people you would work with.
-    assert questions["manager_known"] in famous["questions_to_ask"]
-    assert questions["peers_met"] in famous["questions_to_ask"]
-    # People questions come first.
+    assert questions["manager_known"] in asked
+    assert questions["peers_met"] in asked
+    # The red flags' questions come first, to resolve before signing; then the unknowns,
+    # people first.
+    reasons = [q["reason"] for q in famous["questions_to_ask"]]
+    assert reasons == sorted(reasons, key=lambda reason: reason != "red_flag")
+    assert "team_undisclosed" in {q["red_flag"] for q in famous["questions_to_ask"]}
+    unknown = [q["question"] for q in famous["questions_to_ask"] if q["reason"] == "unknown"]
     people = set(
         Criterion.objects.filter(category="people").values_list("question_to_ask", flat=True)
     )
-    first_non_people = next(i for i, q in enumerate(famous["questions_to_ask"]) if q not in people)
-    assert set(famous["questions_to_ask"][:first_non_people]) <= people
-    assert not people & set(famous["questions_to_ask"][first_non_people:])
+    first_non_people = next(i for i, q in enumerate(unknown) if q not in people)
+    assert set(unknown[:first_non_people]) <= people
+    assert not people & set(unknown[first_non_people:])
     # What the startup already answered is not asked again.
-    assert questions["manager_known"] not in startup["questions_to_ask"]
-    assert questions["peers_met"] not in startup["questions_to_ask"]
+    startup_asked = [q["question"] for q in startup["questions_to_ask"]]
+    assert questions["manager_known"] not in startup_asked
+    assert questions["peers_met"] not in startup_asked

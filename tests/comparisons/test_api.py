@@ -505,7 +505,10 @@ def test_it_scores_every_option_with_range_confidence_flags_and_questions(api, c
         assert 0 <= option["score_min"] <= option["score"] <= option["score_max"] <= 100
         assert 0 <= option["people_score"] <= 100
         assert 0 <= option["confidence"] <= 1
-        assert all(isinstance(question, str) for question in option["questions_to_ask"])
+        assert all(
+            {"criterion", "question", "reason", "red_flag", "ask_whom"} <= set(question)
+            for question in option["questions_to_ask"]
+        )
     by_id = {o["id"]: o for o in body["options"]}
     assert by_id[startup.pk]["confidence"] > by_id[team.pk]["confidence"]
     assert by_id[team.pk]["score_max"] - by_id[team.pk]["score_min"] > 80
@@ -514,8 +517,9 @@ def test_it_scores_every_option_with_range_confidence_flags_and_questions(api, c
     assert flag["explanation"]
     assert flag["citation"]["span"] == "24:31-24:46"
     manager_known = Criterion.objects.get(key="manager_known")
-    assert manager_known.question_to_ask in by_id[team.pk]["questions_to_ask"]
-    assert manager_known.question_to_ask not in by_id[startup.pk]["questions_to_ask"]
+    asked = {o: [q["question"] for q in by_id[o]["questions_to_ask"]] for o in by_id}
+    assert manager_known.question_to_ask in asked[team.pk]
+    assert manager_known.question_to_ask not in asked[startup.pk]
     assert body["ranking"] == [startup.pk, team.pk]
     assert isinstance(body["could_flip"], bool)
     assert body["could_flip"] == body["flip_analysis"]["could_flip"]

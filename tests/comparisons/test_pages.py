@@ -354,7 +354,10 @@ def test_it_takes_alice_from_a_new_comparison_to_its_results(seeded, alice):
     assert manager in checklist
     assert "Could I meet a few of the people I would work with most days" in checklist
     assert checklist.index(manager) < checklist.index(location)  # people questions first
-    assert "Which team would I join" not in checklist  # answered "no": a flag, not a question
+    # Answered "no": a red flag, so its question comes first, to resolve before signing.
+    team = "Which team would I join, is that settled before I accept"
+    assert checklist.index(team) < checklist.index(manager)
+    assert "Resolve before signing" in between(checklist, "<li", team)
     assert "None from the answers so far." in option_article(html, startup)
 
     why = between(html, 'id="weights-title"', "</section>")
@@ -716,7 +719,7 @@ def test_it_exports_every_option_and_its_result_as_json(scored, alice):
     assert big_result["score_min"] <= big_result["score"] <= big_result["score_max"]
     assert big_result["people_score"] is not None
     assert "team_undisclosed" in [flag["key"] for flag in big_result["red_flags"]]
-    assert any("manager" in question for question in big_result["questions_to_ask"])
+    assert any("manager" in question["question"] for question in big_result["questions_to_ask"])
 
 
 # --- Sharing ------------------------------------------------------------------------------
@@ -772,8 +775,11 @@ def test_it_shares_the_results_without_notes_provenance_or_owner(private, alice,
     assert "Globex" in html
     assert "Tiny Labs" in html
     assert "The team is not decided before you sign" in html
-    assert "Who would my manager be" not in html  # answered "no" on purpose: now a red flag
     assert "You do not know who your manager would be" in html
+    # Answered "no" on purpose: a red flag, whose question is to resolve before signing.
+    big = option_article(html, private.options.get(organisation="Globex"))
+    checklist = between(big, '<ul class="checklist"', "</ul>")
+    assert "Resolve before signing</strong> Who would my manager be" in checklist
     for secret in PRIVATE:
         assert secret not in html, secret
     assert "alice" not in html.lower()

@@ -23,6 +23,7 @@ def criterion(
     count_target: int | None = None,
     question_to_ask: str | None = None,
     position: int = 0,
+    ask_whom: str = "",
 ) -> CriterionSpec:
     return CriterionSpec(
         key=key,
@@ -33,6 +34,7 @@ def criterion(
         question_to_ask=f"Ask about {key}" if question_to_ask is None else question_to_ask,
         count_target=count_target,
         position=position,
+        ask_whom=ask_whom,
     )
 
 
@@ -359,3 +361,187 @@ def test_it_gives_zero_shares_when_nothing_weighs():
         "practical": 0.0,
     }
     assert weight_shares([]) == dict.fromkeys(("people", "work", "growth", "practical"), 0.0)
+
+
+# --- Questions raised by red flags --------------------------------------------------------
+
+CHECKLIST = [
+    criterion("manager_met", weight=9, category="people", ask_whom="recruiter"),
+    criterion("team", weight=10, category="people", ask_whom="recruiter"),
+    criterion("peers", weight=12, category="people", answer_type="scale", ask_whom="manager"),
+    criterion("work", weight=20, category="work", answer_type="scale", ask_whom="manager"),
+    criterion("goal", weight=8, category="practical"),
+    criterion("pay", weight=0, category="practical", answer_type="scale"),
+]
+MANAGER_NOT_MET = RuleSpec("manager_not_met", "", "manager_met", "equals", "no", "", "caution")
+TEAM_UNDECIDED = RuleSpec("team_undecided", "", "team", "equals", "no", "", "serious")
+PEERS_UNKNOWN = RuleSpec("peers_unknown", "", "peers", "unknown", "", "", "caution")
+DULL_WORK = RuleSpec("dull_work", "", "work", "at_most", "2", "", "caution")
+GOAL_MISSED = RuleSpec("goal_missed", "", "goal", "equals", "no", "", "serious")
+LOW_PAY = RuleSpec("low_pay", "", "pay", "at_most", "2", "", "serious")
+CHECKLIST_RULES = [MANAGER_NOT_MET, TEAM_UNDECIDED, PEERS_UNKNOWN, DULL_WORK, GOAL_MISSED, LOW_PAY]
+RED, UNK = "red_flag", "unknown"
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        pytest.param(
+            {},
+            # Nothing answered: only the "unknown" rule fires; the rest are plain unknowns.
+            [
+                ("peers", RED, "peers_unknown"),
+                ("team", UNK, None),
+                ("manager_met", UNK, None),
+                ("work", UNK, None),
+                ("goal", UNK, None),
+            ],
+            id="all unknown",
+        ),
+        pytest.param(
+            {"manager_met": "no", "team": "no", "peers": 4, "work": 3, "goal": "yes", "pay": 3},
+            # Serious before caution, whatever the category.
+            [("team", RED, "team_undecided"), ("manager_met", RED, "manager_not_met")],
+            id="two people flags",
+        ),
+        pytest.param(
+            {"manager_met": "no", "goal": "no", "peers": 4},
+            # Red flags first (serious, then people first), then the unknowns, people first.
+            [
+                ("goal", RED, "goal_missed"),
+                ("manager_met", RED, "manager_not_met"),
+                ("team", UNK, None),
+                ("work", UNK, None),
+            ],
+            id="flags before unknowns",
+        ),
+        pytest.param(
+            {"manager_met": "yes", "team": "yes", "peers": 4, "work": 1, "goal": "yes", "pay": 1},
+            # A criterion of weight 0 that raised a flag still asks its question.
+            [("pay", RED, "low_pay"), ("work", RED, "dull_work")],
+            id="flag on a weightless criterion",
+        ),
+        pytest.param(
+            {"manager_met": "yes", "team": "yes", "peers": 4, "work": 3, "goal": "yes"},
+            [],
+            id="nothing to ask",
+        ),
+    ],
+)
+def test_it_asks_red_flagged_answers_first_then_the_unknowns(answers, expected):
+    score = option_score(option(CHECKLIST, answers), CHECKLIST_RULES)
+    assert [(q.criterion, q.reason, q.red_flag) for q in score.questions_to_ask] == expected
+    assert {q.red_flag for q in score.questions_to_ask if q.red_flag} <= {
+        f.key for f in score.red_flags
+    }
+    assert [q.resolve_before_signing for q in score.questions_to_ask] == [
+        reason == RED for _, reason, _ in expected
+    ]
+
+
+def test_it_asks_a_criterion_once_with_the_most_serious_of_its_flags():
+    spec = criterion("team", ask_whom="recruiter")
+    caution = RuleSpec("a_caution", "", "team", "equals", "no", "", severity="caution")
+    serious = RuleSpec("z_serious", "", "team", "equals", "no", "", severity="serious")
+    score = option_score(option([spec], {"team": "no"}), [caution, serious])
+    assert len(score.red_flags) == 2
+    (question,) = score.questions_to_ask
+    assert (question.reason, question.red_flag) == ("red_flag", "z_serious")
+    assert question.question == "Ask about team"
+    assert question.ask_whom == "recruiter"
+
+
+def test_it_keeps_the_unknowns_swing_when_its_question_is_a_red_flag():
+    score = option_score(option(CHECKLIST, {"manager_met": "yes", "team": "yes"}), [PEERS_UNKNOWN])
+    assert score.questions_to_ask[0].criterion == "peers"
+    assert score.questions_to_ask[0].reason == "red_flag"
+    # peers (12), work (20) and goal (8) unknown, out of 59: each swings half its share.
+    assert score.unknown_swings == {"peers": 10.2, "work": 16.9, "goal": 6.8}
+
+
+def test_it_stores_the_reason_and_whom_to_ask_in_the_result_data():
+    result = comparison_score([option(CHECKLIST, {"team": "no"})], CHECKLIST_RULES).as_dict()
+    first = result["options"][0]["questions_to_ask"][0]
+    assert first == {
+        "criterion": "team",
+        "category": "people",
+        "question": "Ask about team",
+        "weight": 10,
+        "reason": "red_flag",
+        "red_flag": "team_undecided",
+        "ask_whom": "recruiter",
+    }
+    assert result["scoring_version"] == SCORING_VERSION != "1"
+
+
+# --- Every unknown that moves the gap -----------------------------------------------------
+
+FLIP_CRITERIA = [
+    criterion("manager", weight=30, ask_whom="recruiter"),
+    criterion("peers", weight=30, ask_whom="manager"),
+    criterion("work", weight=20, category="work", ask_whom="manager"),
+    criterion("brand", weight=10, category="practical"),
+    criterion("pay", weight=10, category="practical", ask_whom="recruiter"),
+]
+
+
+@pytest.mark.parametrize(
+    ("leader_answers", "runner_up_answers", "ranked", "decisive"),
+    [
+        pytest.param(
+            # Leader 70 in [50, 90]; runner-up 45 in [30, 60]: the gap of 25 can close.
+            {"manager": "yes", "work": "yes", "brand": "no"},
+            {"manager": "unknown", "peers": "yes", "work": "no", "brand": "no", "pay": "no"},
+            [
+                (1, "peers", 15.0, "manager"),
+                (2, "manager", 15.0, "recruiter"),
+                (1, "pay", 5.0, "recruiter"),
+            ],
+            2,
+            id="could flip: all ranked, the first two close the gap",
+        ),
+        pytest.param(
+            # Leader 85 in [80, 90]; runner-up 25 in [20, 30]: nothing can close 60 points.
+            {"manager": "yes", "peers": "yes", "work": "yes", "brand": "unknown", "pay": "no"},
+            {"manager": "no", "peers": "no", "work": "yes", "brand": "no", "pay": "unknown"},
+            [(1, "brand", 5.0, ""), (2, "pay", 5.0, "recruiter")],
+            0,
+            id="cannot flip: still ranked, none decisive",
+        ),
+        pytest.param(
+            # Leader 65 in [30, 100], runner-up 55 in [50, 60]: the leader's four unknowns
+            # and the runner-up's one; the biggest alone closes the gap of 10.
+            {"manager": "yes", "peers": "unknown", "work": "unknown", "brand": "unknown"},
+            {"manager": "yes", "peers": "no", "work": "yes", "brand": "unknown", "pay": "no"},
+            [
+                (1, "peers", 15.0, "manager"),
+                (1, "work", 10.0, "manager"),
+                (1, "brand", 5.0, ""),
+                (1, "pay", 5.0, "recruiter"),
+                (2, "brand", 5.0, ""),
+            ],
+            1,
+            id="ties go to the leader first, then by criterion",
+        ),
+        pytest.param(
+            {"manager": "yes", "peers": "yes", "work": "yes", "brand": "yes", "pay": "yes"},
+            {"manager": "yes", "peers": "yes", "work": "yes", "brand": "no", "pay": "no"},
+            [],
+            0,
+            id="nothing unknown",
+        ),
+    ],
+)
+def test_it_ranks_every_unknown_of_the_top_two_by_how_far_it_moves_the_gap(
+    leader_answers, runner_up_answers, ranked, decisive
+):
+    leader = option(FLIP_CRITERIA, leader_answers, id=1)
+    runner_up = option(FLIP_CRITERIA, runner_up_answers, id=2)
+    # A third option's unknowns cannot move the gap between the top two.
+    third = option(FLIP_CRITERIA, {"manager": "no", "peers": "no"}, id=3)
+    analysis = comparison_score([third, runner_up, leader], []).flip_analysis
+    assert (analysis.leader, analysis.runner_up) == (1, 2)
+    got = [(u.option, u.criterion, u.swing, u.ask_whom) for u in analysis.ranked_unknowns]
+    assert got == ranked
+    assert analysis.decisive_unknowns == analysis.ranked_unknowns[:decisive]
+    assert all(u.question == f"Ask about {u.criterion}" for u in analysis.ranked_unknowns)

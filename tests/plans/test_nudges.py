@@ -200,8 +200,36 @@ def test_it_covers_the_current_week_with_one_email_after_an_outage(plan):
 def test_it_reports_what_the_dispatch_command_did(plan, smtp_sink):
     out = StringIO()
     call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=out)
-    assert "Claimed 1 due plan(s), created 1 delivery(ies)" in out.getvalue()
-    assert "1 sent" in out.getvalue()
+    assert out.getvalue().splitlines() == [
+        "1 plan was due a nudge: 1 email to send.",
+        "Sending here, in 1 batch.",
+        "  Batch 1 of 1: 1 email sent.",
+        "Done: 1 email sent.",
+    ]
+    assert "(s)" not in out.getvalue()
+    assert "(ies)" not in out.getvalue()
+
+
+def test_it_says_when_a_due_plan_already_had_this_weeks_email(plan, smtp_sink):
+    call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=StringIO())
+    # Turned off and on again within the week: due again, but this week's email is sent.
+    LearningPlan.objects.filter(pk=plan.pk).update(next_nudge_at=FIRST_SLOT)
+    other = LearningPlanFactory(track=plan.track, **SLOT)
+    out = StringIO()
+    call_command("dispatch_nudges", "--sync", "--now", FIRST_SLOT.isoformat(), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "2 plans were due a nudge: 1 email to send, and 1 plan already had this week's email.",
+        "Sending here, in 1 batch.",
+        "  Batch 1 of 1: 1 email sent.",
+        "Done: 1 email sent.",
+    ]
+    assert [m["To"] for m in smtp_sink.messages] == [plan.owner.email, other.owner.email]
+
+
+def test_it_says_when_no_plan_is_due(plan):
+    out = StringIO()
+    call_command("dispatch_nudges", "--sync", "--now", CREATED.isoformat(), stdout=out)
+    assert out.getvalue() == "No plan was due a nudge: nothing to send.\n"
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2026-12-05T09:00:00"])

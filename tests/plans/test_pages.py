@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -129,8 +128,10 @@ def test_it_creates_a_plan_and_shows_this_weeks_focus(alice_client, alice, track
     assert 'class="schedule__row schedule__row--current"' in html
     assert "Saturday 28 November 2026, 09:00" in html
     assert "Not logged yet." in html
-    assert "0 of 2 so far, on the way to about 0 a year" in html
-    calendar_url = settings.SITE_URL + reverse(
+    # Nothing read yet: no pace to speak of, only the plan's own target.
+    assert "0 of 2 so far. Your target of 2 a week comes to about 104 a year." in html
+    assert "about 0 a year" not in html
+    calendar_url = "http://testserver" + reverse(
         "plans:plan_calendar_feed", args=[plan.owner.profile.calendar_token]
     )
     assert f'value="{calendar_url}"' in html
@@ -304,7 +305,7 @@ def test_it_logs_this_week_and_back_fills_a_past_week(alice_client, plan):
     # One missed week in eight does not break the streak.
     assert response.context["progress"].streak == 2
     assert "2 weeks</strong>" in html
-    assert "3 of 8 so far, on the way to about 39 a year" in html
+    assert "3 of 8 so far, about 39 a year at this pace." in html
     assert "Attention alone can replace recurrence." in html
     logged = {row.focus.week for row in response.context["rows"] if row.checkin}
     assert logged == {2, 4}

@@ -83,7 +83,7 @@ class CriterionAdmin(ContentAdmin):
         "status_badge",
         "verified",
     ]
-    list_filter = ["category", "answer_type", "paths"]
+    list_filter = ["category", "answer_type", "ask_whom", "paths"]
     search_fields = ["key", "question", "help_text", "question_to_ask"]
     filter_horizontal = ["paths"]
     fieldsets = (
@@ -92,7 +92,10 @@ class CriterionAdmin(ContentAdmin):
             "Scoring",
             {"fields": ("category", "answer_type", "default_weight", "count_target", "paths")},
         ),
-        ("When the answer is unknown", {"fields": ("question_to_ask",)}),
+        (
+            "When the answer is unknown or raises a red flag",
+            {"fields": ("question_to_ask", "ask_whom")},
+        ),
         CITATION_FIELDSET,
         WORKFLOW_FIELDSET,
     )
@@ -150,13 +153,13 @@ class AdviceItemAdmin(PreviewMixin, ContentAdmin):
         "helpful_yes",
         "helpful_no",
     ]
-    list_filter = ["paths", "tags", "citation_licence"]
+    list_filter = ["paths", "tags", "audience", "citation_licence"]
     search_fields = ["title", "slug", "body"]
-    filter_horizontal = ["paths", "tags"]
+    filter_horizontal = ["paths", "tags", "red_flags"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = (
         (None, {"fields": ("title", "slug", "position", "body")}),
-        ("Where it applies", {"fields": ("paths", "tags")}),
+        ("Where it applies", {"fields": ("audience", "paths", "tags", "red_flags")}),
         CITATION_FIELDSET,
         WORKFLOW_FIELDSET,
     )

@@ -81,6 +81,13 @@ class Criterion(Content):
         YES_NO = "yes_no", "Yes or no"
         COUNT = "count", "Count"
 
+    class AskWhom(models.TextChoices):
+        MANAGER = "manager", "Your future manager"
+        FUTURE_PEERS = "future_peers", "Your future peers"
+        RECRUITER = "recruiter", "The recruiter"
+        FOUNDERS = "founders", "The founders"
+        ADVISOR = "advisor", "Your future advisor"
+
     key = models.SlugField(max_length=60, unique=True)
     question = models.CharField(max_length=240)
     help_text = models.TextField(blank=True)
@@ -99,6 +106,13 @@ class Criterion(Content):
     paths = models.ManyToManyField(CareerPath, related_name="criteria")
     question_to_ask = models.CharField(
         max_length=240, help_text="What to ask the organisation while the answer is unknown."
+    )
+    ask_whom = models.CharField(
+        "whom to ask",
+        max_length=16,
+        choices=AskWhom.choices,
+        blank=True,
+        help_text="Who is best placed to answer the question to ask.",
     )
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -208,14 +222,34 @@ class Tag(models.Model):
 class AdviceItem(Content):
     """A short piece of advice in our own words, with the interview span it comes from."""
 
+    class Audience(models.TextChoices):
+        # Empty, the default, is the people the site is for, so seed files only name the
+        # exception.
+        CANDIDATES = "", "People choosing where to work, or learning"
+        ORGANISATIONS = "organisations", "Organisations"
+
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=160)
     body = models.TextField(help_text="Markdown; raw HTML is removed when shown.")
+    audience = models.CharField(
+        max_length=16,
+        choices=Audience.choices,
+        default=Audience.CANDIDATES,
+        blank=True,
+        help_text="Whom the advice speaks to. Advice for organisations stays in the library "
+        "and is never picked for a candidate's decision.",
+    )
     paths = models.ManyToManyField(CareerPath, related_name="advice_items", blank=True)
     tags = models.ManyToManyField(Tag, related_name="advice_items", blank=True)
+    red_flags = models.ManyToManyField(
+        RedFlagRule,
+        related_name="advice_items",
+        blank=True,
+        help_text="Shown under a comparison's results when one of these red flags is raised.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords(m2m_fields=[paths, tags])
+    history = HistoricalRecords(m2m_fields=[paths, tags, red_flags])
 
     class Meta:
         ordering = ["position", "title"]

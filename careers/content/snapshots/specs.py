@@ -108,6 +108,11 @@ class ContentSpec:
     transforms: dict[str, Transform] = field(default_factory=dict)
     # Whether items carry a citation and go through the review workflow (tags do not).
     cited: bool = True
+    # What items without a position are listed by in seed files before their natural key.
+    listed_by: tuple[str, ...] = ()
+    # A choice field whose label heads each run of items sharing a value in seed files, as a
+    # comment: the grouping is in the data, so an export writes the same headings.
+    heading: str | None = None
 
     @property
     def positioned(self) -> bool:
@@ -118,6 +123,23 @@ class ContentSpec:
         # The workflow status is part of what the loader writes, so an editor's archiving is
         # an editor's change like any other. Seed items are published unless they say not.
         return (*self.fields, "status") if self.cited else self.fields
+
+    @property
+    def file_fields(self) -> tuple[str, ...]:
+        """The fields and links of an item in the order seed files write them: the order the
+        model declares them, so a field added to the model and to ``fields`` takes its place
+        there, and every item keeps it in the same place."""
+        names = (*self.fields, *self.many, *self.foreign)
+        return tuple(sorted(names, key=lambda n: self.model._meta.get_field(n).creation_counter))
+
+    @property
+    def file_order(self) -> tuple[str, ...]:
+        """What seed files list items by: their position, or else (for kinds without one)
+        ``listed_by`` and their natural key, which the admin rarely changes, so a rename
+        never moves an item."""
+        if self.positioned:
+            return ("position", self.key_field)
+        return (*self.listed_by, self.key_field)
 
     def allowed_keys(self) -> set[str]:
         keys = {self.key_field, *self.all_fields, *self.many, *self.foreign}
@@ -185,8 +207,10 @@ CONTENT_SPECS: tuple[ContentSpec, ...] = (
             "default_weight",
             "count_target",
             "question_to_ask",
+            "ask_whom",
         ),
         many={"paths": CareerPath},
+        heading="category",
     ),
     ContentSpec(
         file="red_flags.yaml",
@@ -204,14 +228,16 @@ CONTENT_SPECS: tuple[ContentSpec, ...] = (
         key_field="slug",
         fields=("name", "kind"),
         cited=False,
+        # By kind, so the stages ("stage" sorts before "topic") come first, then by slug.
+        listed_by=("kind",),
     ),
     ContentSpec(
         file="advice.yaml",
         section="advice",
         model=AdviceItem,
         key_field="slug",
-        fields=("title", "body"),
-        many={"paths": CareerPath, "tags": Tag},
+        fields=("title", "body", "audience"),
+        many={"paths": CareerPath, "tags": Tag, "red_flags": RedFlagRule},
     ),
     ContentSpec(
         file="tracks.yaml",
@@ -262,5 +288,4 @@ def spec_queryset(spec: ContentSpec, queryset: models.QuerySet) -> models.QueryS
         queryset = queryset.prefetch_related(*(c.related_name for c in spec.children))
     if spec.foreign:
         queryset = queryset.select_related(*spec.foreign)
-    ordering = ["position", spec.key_field] if spec.positioned else [spec.key_field]
-    return queryset.order_by(*ordering)
+    return queryset.order_by(*spec.file_order)

@@ -18,6 +18,7 @@ from careers.content.snapshots import (
     ContentSpec,
     export_form,
     field_default,
+    in_file_order,
     item_snapshot,
     spec_for,
     spec_queryset,
@@ -103,12 +104,12 @@ def content_export(*, model: type[models.Model], queryset: models.QuerySet, fmt:
     item with links as natural keys (``;`` between several) and a track's children as JSON.
     """
     spec = spec_for(model)
-    queryset = spec_queryset(spec, queryset)
+    objects = in_file_order(spec, spec_queryset(spec, queryset))
     if fmt == "yaml":
-        items = [export_form(spec, obj) for obj in queryset]
+        items = [export_form(spec, obj) for obj in objects]
         return yaml_dump({spec.section: items}).encode("utf-8")
     if fmt == "json":
-        items = [export_form(spec, obj) for obj in queryset]
+        items = [export_form(spec, obj) for obj in objects]
         return (json.dumps({spec.section: items}, ensure_ascii=False, indent=2) + "\n").encode(
             "utf-8"
         )
@@ -117,7 +118,7 @@ def content_export(*, model: type[models.Model], queryset: models.QuerySet, fmt:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(csv_columns(spec))
         list_fields = _list_fields(spec)
-        for obj in queryset:
+        for obj in objects:
             item = item_snapshot(obj)
             writer.writerow(_csv_row(spec, item, list_fields))
         # With a byte order mark, spreadsheets read the file as UTF-8 instead of guessing.

@@ -3,7 +3,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from careers.plans.nudges import nudges_deliver, nudges_dispatch
+from careers.plans.nudges import DispatchReport, nudges_deliver, nudges_dispatch
 from careers.plans.tasks import enqueue_delivery_chunk
 
 
@@ -36,18 +36,55 @@ class Command(BaseCommand):
 
     def handle(self, *args, sync: bool, now: datetime | None, **options):
         report = nudges_dispatch(now=now, enqueue=None if sync else enqueue_delivery_chunk)
-        self.stdout.write(
-            f"Claimed {report.claimed} due plan(s), created {report.created} delivery(ies) "
-            f"in {len(report.chunks)} chunk(s)."
-        )
-        if not sync:
-            self.stdout.write("Chunks enqueued for the Celery workers.")
+        self.stdout.write(_dispatch_summary(report))
+        if not report.chunks:
             return
+        batches = _count(len(report.chunks), "batch", "batches")
+        if not sync:
+            self.stdout.write(f"Handed to the Celery workers to send, in {batches}.")
+            return
+        self.stdout.write(f"Sending here, in {batches}.")
         totals: dict[str, int] = {}
         for number, chunk in enumerate(report.chunks, start=1):
             outcomes, _ = nudges_deliver(delivery_ids=chunk)
             for outcome, count in outcomes.items():
                 totals[outcome] = totals.get(outcome, 0) + count
-            self.stdout.write(f"  chunk {number}/{len(report.chunks)}: {outcomes}")
-        summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(totals.items()))
-        self.stdout.write(self.style.SUCCESS(f"Delivered: {summary or 'nothing due'}."))
+            self.stdout.write(f"  Batch {number} of {len(report.chunks)}: {_outcomes(outcomes)}.")
+        self.stdout.write(self.style.SUCCESS(f"Done: {_outcomes(totals)}."))
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+# What each outcome of nudges_deliver means, in the order a reader wants them.
+OUTCOME_WORDS = {
+    "sent": "sent",
+    "retry": "to be tried again later",
+    "failed": "failed for good",
+    "taken": "already sent or being sent by another worker",
+}
+_RANK = {outcome: rank for rank, outcome in enumerate(OUTCOME_WORDS)}
+
+
+def _outcomes(outcomes: dict[str, int]) -> str:
+    parts = [
+        f"{_count(outcomes[outcome], 'email', 'emails')} {OUTCOME_WORDS.get(outcome, outcome)}"
+        for outcome in sorted(outcomes, key=lambda o: (_RANK.get(o, len(_RANK)), o))
+        if outcomes[outcome]
+    ]
+    return ", ".join(parts) or "nothing to send"
+
+
+def _dispatch_summary(report: DispatchReport) -> str:
+    if not report.claimed:
+        return "No plan was due a nudge: nothing to send."
+    summary = (
+        f"{_count(report.claimed, 'plan was', 'plans were')} due a nudge: "
+        f"{_count(report.created, 'email', 'emails')} to send"
+    )
+    # A plan whose email for the week exists already (re-enabled within the week) gets none.
+    already = report.claimed - report.created
+    if already > 0:
+        summary += f", and {_count(already, 'plan', 'plans')} already had this week's email"
+    return summary + "."
