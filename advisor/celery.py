@@ -21,6 +21,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=f"*/{settings.NUDGE_DISPATCH_MINUTES}"),
         "options": {"expires": settings.NUDGE_DISPATCH_MINUTES * 60 - 30},
     },
+    # Enqueues again the pending deliveries whose tasks were lost (a broker restart, a
+    # dispatch while the broker was down); the dispatcher runs the same sweep when it ends.
+    "nudges-requeue": {
+        "task": "careers.plans.tasks.nudges_requeue",
+        "schedule": crontab(minute=f"*/{settings.NUDGE_REQUEUE_MINUTES}"),
+        "options": {"expires": settings.NUDGE_REQUEUE_MINUTES * 60 - 30},
+    },
+    # Marks deliveries left in sending by a dead worker as stuck, for the admin.
     "nudges-report-stuck": {
         "task": "careers.plans.tasks.nudges_report_stuck",
         "schedule": crontab(minute="7,37"),

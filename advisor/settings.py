@@ -121,13 +121,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: the Celery broker and the shared cache (throttling, login lockouts) -----------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis rather than Django's own Redis backend for one option: with Redis down, a
+    # cache read answers "nothing cached" and a write is dropped, each with a logged warning,
+    # instead of raising. Throttles then let requests through (fail open) rather than answer
+    # 500, and /healthz still reports the broker as down. Short socket timeouts keep a dead
+    # Redis from holding a request for long.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "advisor",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_CONNECT_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.5),
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "advisor.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -136,7 +148,14 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task a worker took but never acknowledged (the worker was SIGKILLed) goes back to the
+    # queue after this many seconds. Far longer than the longest chunk takes (50 emails, a few
+    # seconds), far shorter than an hour, so a killed worker delays its emails by minutes.
+    # A retry's countdown may exceed it; the task is then delivered twice, which the
+    # conditional claim makes harmless.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     for _folder in (
@@ -162,14 +181,25 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_RESULT_EXPIRES = 3600
 # A task is acknowledged after it ran, so a worker killed mid-task leaves it for another
-# worker; tasks are written to be safe to run twice.
+# worker; tasks are written to be safe to run twice (a nudge delivery is taken from pending
+# with a conditional UPDATE, so a second run of its task finds it taken and sends nothing).
 CELERY_TASK_ACKS_LATE = True
+# A worker process that dies mid-task (SIGKILL, out of memory) hands the task straight back
+# to the queue instead of leaving it to the visibility timeout; safe for the same reason.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker reserves one task at a time: a killed worker holds back one chunk, not a prefetch
+# of many, and a long chunk never keeps others waiting behind it on a busy worker.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # How often beat runs the nudge dispatcher; a nudge waits at most this long past its hour.
 NUDGE_DISPATCH_MINUTES = env.int("NUDGE_DISPATCH_MINUTES", default=15)
+# A pending nudge delivery whose task was enqueued this many seconds ago and has not run
+# (lost with a broker restart, or never enqueued because the broker was down) is enqueued
+# again by the requeue sweep. Longer than a chunk waits in a healthy queue.
+NUDGE_REQUEUE_AFTER = env.int("NUDGE_REQUEUE_AFTER", default=300)
+# How often beat runs the requeue sweep, in minutes.
+NUDGE_REQUEUE_MINUTES = env.int("NUDGE_REQUEUE_MINUTES", default=5)
 # The queue tasks go to and workers read; separate deployments can share one Redis.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 
@@ -234,6 +264,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 # Lock the username being guessed from that address, not the whole address (shared NATs).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The username as axes records it, cut to its 255-character column.
+AXES_USERNAME_CALLABLE = "careers.accounts.lockout.lockout_username"
 # Keep a log of failed logins for the admin, beyond the per-username counters.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -312,6 +344,17 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
         "login": env.str("API_THROTTLE_LOGIN", default="10/minute"),
     },
+    # JSON bodies nested past a fixed depth or holding lone surrogates are a 400, and no
+    # message that echoes input can fail to render (careers/core/api.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "careers.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "careers.core.api.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Services raise Django's ValidationError; the API answers it as a 400 like DRF's own.
     "EXCEPTION_HANDLER": "careers.core.api.exception_handler",

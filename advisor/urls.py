@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include(plans_urls)),
     path("accounts/", include(accounts_urls)),
     # Django's auth views keep their own names (login, logout, password_reset_done...).
+    path("accounts/login/", accounts_views.log_in, name="login"),
     path("accounts/password_reset/", accounts_views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", core_views.healthz, name="healthz"),

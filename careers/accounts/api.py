@@ -6,7 +6,10 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from careers.core.api import JSONRenderer
 
 
 class LoginRateThrottle(AnonRateThrottle):
@@ -31,6 +34,9 @@ class TokenView(ObtainAuthToken):
 
     serializer_class = TokenRequestSerializer
     throttle_classes = [LoginRateThrottle, UserRateThrottle]
+    # DRF's view names its own parsers and renderer: use the API's (careers/core/api.py).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    renderer_classes = [JSONRenderer]
 
     def post(self, request, *args, **kwargs):
         try:

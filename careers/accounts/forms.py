@@ -4,7 +4,8 @@ from functools import cache
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxLengthValidator
 
 from careers.accounts.models import Profile, timezone_names
 
@@ -101,3 +102,13 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             timezone_preselect(self.fields["timezone"], current=self.initial.get("timezone", ""))
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing a username longer than any account's (150) before it
+    reaches authentication: Django's form only tells the browser (``maxlength``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

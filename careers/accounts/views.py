@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from careers.accounts.forms import ProfileForm, SignupForm
+from careers.accounts.forms import LoginForm, ProfileForm, SignupForm
 from careers.accounts.services import profile_get_or_create, profile_update, user_create
 
 
@@ -45,3 +45,6 @@ password_reset = auth_views.PasswordResetView.as_view(
     email_template_name="registration/password_reset_email.txt",
     extra_email_context={"site_url": settings.SITE_URL, "site_title": settings.SITE_NAME},
 )
+
+
+log_in = auth_views.LoginView.as_view(authentication_form=LoginForm)

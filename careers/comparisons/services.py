@@ -142,8 +142,11 @@ def answer_value_parse(*, criterion: Criterion, value: Any) -> str:
     elif isinstance(value, int):
         number = value
     elif isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
-        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-        number = int(value.strip())
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses. Past nine
+        # digits (leading zeros aside) the value is out of every range here: it is refused as
+        # such without converting it (int() raises past 4,300 digits).
+        digits = value.strip().lstrip("0") or "0"
+        number = int(digits) if len(digits) <= 9 else COUNT_MAX + 1
     else:
         number = None
     if criterion.answer_type == Criterion.AnswerType.SCALE:

@@ -4,8 +4,14 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -81,9 +87,11 @@ ANSWERS = {"yes": True, "no": False}
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where to go back to: the page the form was on, if it is one of ours."""
+    """Where to go back to: the page the form was on, if it is one of ours. ``next`` is only
+    ever a path of this site (``/paths/phd/``); anything else (``-1``, a URL name, another
+    host) falls back to the advice page."""
     candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
@@ -113,4 +121,5 @@ def advice_helpful(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"Thank you: you told us “{item.title}” did not help.")
     if "#" not in next_url:
         next_url = f"{next_url}#helpful-{item.slug}"
-    return redirect(next_url)
+    # A URL, never a view name: redirect() would try to reverse it.
+    return HttpResponseRedirect(next_url)

@@ -1,14 +1,17 @@
 """The learners' records in the admin: plans (edited through the service, so the next send
-time follows), check-ins and nudge deliveries (read-only), with a resend of failed ones."""
+time follows), check-ins and nudge deliveries (read-only), with a resend of failed, stuck
+and overdue ones."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.html import format_html
 
 from careers.content.models import WEEKDAYS
 from careers.core.admin import ReadOnlyAdmin
 from careers.plans import services as plan_services
 from careers.plans.models import LearningPlan, NudgeDelivery, PaperNote, WeeklyCheckin
-from careers.plans.nudges import DELIVERY_CHUNK_SIZE, nudge_resend
+from careers.plans.nudges import DELIVERY_CHUNK_SIZE, EnqueueFailed, nudge_resend
 from careers.plans.tasks import enqueue_delivery_chunk
 
 
@@ -115,7 +118,7 @@ class NudgeDeliveryAdmin(ReadOnlyAdmin):
         "plan",
         "owner",
         "week_start",
-        "status",
+        "status_shown",
         "attempts",
         "scheduled_for",
         "sent_at",
@@ -127,6 +130,24 @@ class NudgeDeliveryAdmin(ReadOnlyAdmin):
     date_hierarchy = "week_start"
     actions = ["resend_failed_of_current_week"]
 
+    def get_ordering(self, request):
+        # Stuck rows first: they are the ones waiting for an operator.
+        stuck_first = Case(
+            When(status=NudgeDelivery.Status.STUCK, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [stuck_first.asc(), *NudgeDelivery._meta.ordering]
+
+    @admin.display(description="Status", ordering="status")
+    def status_shown(self, obj: NudgeDelivery) -> str:
+        if obj.status != NudgeDelivery.Status.STUCK:
+            return obj.get_status_display()
+        return format_html(
+            '<strong class="errornote" style="padding:2px 6px">{}</strong>',
+            obj.get_status_display(),
+        )
+
     @admin.display(description="Owner", ordering="plan__owner__username")
     def owner(self, obj: NudgeDelivery):
         return obj.plan.owner
@@ -135,17 +156,27 @@ class NudgeDeliveryAdmin(ReadOnlyAdmin):
     def short_error(self, obj: NudgeDelivery) -> str:
         return obj.last_error if len(obj.last_error) <= 60 else obj.last_error[:57] + "..."
 
-    @admin.action(description="Resend failed deliveries of the current week")
+    @admin.action(description="Resend failed, stuck or overdue deliveries of the current week")
     def resend_failed_of_current_week(self, request, queryset):
-        # nudge_resend only takes back a failed (or stuck) delivery of the plan's current
-        # week, with a conditional update: a sent email is never sent again from here.
+        # nudge_resend only takes back a failed, stuck or overdue pending delivery of the
+        # plan's current week, with a conditional update: a sent email is never sent again
+        # from here.
         resent = [d.pk for d in queryset if nudge_resend(delivery=d)]
         skipped = queryset.count() - len(resent)
-        for start in range(0, len(resent), DELIVERY_CHUNK_SIZE):
-            enqueue_delivery_chunk(resent[start : start + DELIVERY_CHUNK_SIZE])
+        try:
+            for start in range(0, len(resent), DELIVERY_CHUNK_SIZE):
+                enqueue_delivery_chunk(resent[start : start + DELIVERY_CHUNK_SIZE])
+        except EnqueueFailed as error:
+            self.message_user(
+                request,
+                f"The Celery broker did not take the emails ({error}): {len(resent)} "
+                "deliveries are pending and the requeue sweep sends them once it is back.",
+                messages.ERROR,
+            )
+            return
         self.message_user(
             request,
             f"Resent {len(resent)} deliveries; skipped {skipped} "
-            "(not failed, or not of the current week).",
+            "(not failed, stuck or overdue, or not of the current week).",
             messages.SUCCESS if resent else messages.WARNING,
         )

@@ -4,7 +4,6 @@ Every queryset starts from the requesting user's own plans, so another user's pl
 404, never 403: its existence is not disclosed. Serializers validate, services write.
 """
 
-import re
 from datetime import date
 from functools import cached_property
 
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 from careers.content.models import LearningTrack
 from careers.plans import services
 from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from careers.plans.schedule import week_parse
 from careers.plans.selectors import plan_get, plan_list, plan_progress
 from careers.plans.serializers import (
     CheckinSerializer,
@@ -25,8 +25,6 @@ from careers.plans.serializers import (
     PlanProgressSerializer,
     PlanSerializer,
 )
-
-WEEK_IN_URL = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class PlanViewSet(viewsets.ModelViewSet):
@@ -129,13 +127,10 @@ class CheckinViewSet(viewsets.GenericViewSet):
 
     def get_week(self) -> date:
         """The week named in the URL; one that is not a date names nothing there is."""
-        text = self.kwargs[self.lookup_url_kwarg]
-        try:
-            if WEEK_IN_URL.fullmatch(text):
-                return date.fromisoformat(text)
-        except ValueError:
-            pass
-        raise Http404
+        week = week_parse(self.kwargs[self.lookup_url_kwarg])
+        if week is None:
+            raise Http404
+        return week
 
     def list(self, request, id=None):
         page = self.paginate_queryset(self.get_queryset())

@@ -141,6 +141,9 @@ class NudgeDelivery(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # In sending past the limit a send can take: the worker died, maybe after the mail
+        # server accepted the email. Not resent on its own (at most once); an operator decides.
+        STUCK = "stuck", "Stuck (check, then resend)"
 
     plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="deliveries")
     week_start = models.DateField()
@@ -152,6 +155,9 @@ class NudgeDelivery(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sending_since = models.DateTimeField(null=True, blank=True)
+    # When its send task was last handed to the broker; empty until it first was. The requeue
+    # sweep enqueues a pending row again once this is old (its task was lost).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

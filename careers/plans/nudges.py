@@ -6,6 +6,10 @@ transaction, so a second dispatcher (beat firing twice, two beats, a manual run)
 nothing left to claim, and the unique (plan, week) row refuses a duplicate outright. The
 send task takes a delivery from pending to sending with a conditional UPDATE: a redelivered
 or retried task that finds it taken stops without sending.
+
+Nothing is lost silently: a pending delivery whose task went missing (a broker restart, a
+dispatch while the broker was down) is enqueued again by the requeue sweep, and one left in
+sending by a dead worker is marked stuck for an operator to check and resend.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, transaction
@@ -52,11 +57,21 @@ PENDING_TOO_LONG = timedelta(hours=2)
 Status = NudgeDelivery.Status
 
 
+class EnqueueFailed(Exception):
+    """The broker did not take a chunk: its deliveries stay pending for the requeue sweep."""
+
+
 @dataclass
 class DispatchReport:
     claimed: int = 0
     created: int = 0
     chunks: list[list[int]] = field(default_factory=list)
+    # Old pending deliveries the end-of-dispatch sweep enqueued again (their chunks are in
+    # ``chunks`` too).
+    requeued: int = 0
+    # Deliveries claimed but not handed to the broker, and why; the sweep sends them later.
+    unqueued: int = 0
+    enqueue_error: str = ""
 
 
 def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
@@ -121,7 +136,13 @@ def nudges_dispatch(
     chunk_size: int = DELIVERY_CHUNK_SIZE,
 ) -> DispatchReport:
     """Claim every plan that is due at ``now`` and hand its delivery to ``enqueue`` in
-    chunks of ids, each chunk only after the transaction that created it has committed."""
+    chunks of ids, each chunk only after the transaction that created it has committed;
+    then enqueue again the pending deliveries whose tasks were lost (``nudges_requeue``).
+
+    When the broker refuses a chunk (``EnqueueFailed``) the dispatch stops claiming: what it
+    claimed is committed and pending, and the requeue sweep enqueues it once the broker is
+    back. The report says how many deliveries wait for that.
+    """
     now = now or timezone.now()
     report = DispatchReport()
     while True:
@@ -133,11 +154,75 @@ def nudges_dispatch(
         for start in range(0, len(ids), chunk_size):
             chunk = ids[start : start + chunk_size]
             report.chunks.append(chunk)
-            if enqueue is not None:
+            if enqueue is None:
+                continue
+            try:
                 enqueue(chunk)
+            except EnqueueFailed as error:
+                report.unqueued = len(ids) - start
+                report.enqueue_error = str(error)
+                return report
         if claimed < batch_size:
             break
+    fresh = {pk for chunk in report.chunks for pk in chunk}
+    try:
+        for chunk in nudges_requeue(enqueue=enqueue, chunk_size=chunk_size, exclude=fresh):
+            report.chunks.append(chunk)
+            report.requeued += len(chunk)
+    except EnqueueFailed as error:
+        report.enqueue_error = str(error)
     return report
+
+
+def nudges_to_requeue(*, now: datetime | None = None) -> list[int]:
+    """Pending deliveries whose task should have run by ``now`` and has not: enqueued more
+    than ``NUDGE_REQUEUE_AFTER`` seconds ago, or never enqueued and written that long ago.
+
+    A healthy queue runs a chunk within seconds, so such a task was lost (a broker restart
+    dropped it, or the broker was down when it was enqueued). Rows enqueued moments ago, or
+    claimed by a dispatch that is still enqueueing, are left alone. Served by the
+    ``nudge_status_idx`` index's status prefix: pending rows are few.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.NUDGE_REQUEUE_AFTER)
+    return list(
+        NudgeDelivery.objects.filter(
+            Q(enqueued_at__lt=cutoff) | Q(enqueued_at__isnull=True, created_at__lt=cutoff),
+            status=Status.PENDING,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def nudges_requeue(
+    *,
+    enqueue: Callable[[list[int]], None] | None,
+    now: datetime | None = None,
+    chunk_size: int = DELIVERY_CHUNK_SIZE,
+    exclude: set[int] | frozenset[int] = frozenset(),
+) -> list[list[int]]:
+    """Hand the pending deliveries whose tasks were lost to ``enqueue`` again, in chunks;
+    return the chunks. Enqueueing a delivery twice is harmless: the send task takes it from
+    pending with a conditional UPDATE, so the second task finds it taken and sends nothing.
+    ``now`` is the real time (a dispatch ``--now`` in the future must not make every fresh
+    row look old)."""
+    ids = [pk for pk in nudges_to_requeue(now=now) if pk not in exclude]
+    chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
+    if ids:
+        logger.warning("enqueueing %d pending nudge deliveries again", len(ids))
+    if enqueue is not None:
+        for chunk in chunks:
+            enqueue(chunk)
+    return chunks
+
+
+def deliveries_mark_enqueued(*, delivery_ids: Iterable[int], at: datetime | None = None) -> int:
+    """Record that the broker took these deliveries' task (or will run its retry ``at``),
+    so the requeue sweep leaves them alone until that is ``NUDGE_REQUEUE_AFTER`` old."""
+    return NudgeDelivery.objects.filter(pk__in=list(delivery_ids), status=Status.PENDING).update(
+        enqueued_at=at or timezone.now()
+    )
 
 
 def _is_permanent(error: smtplib.SMTPException) -> bool:
@@ -250,7 +335,8 @@ def _deliver(delivery: NudgeDelivery, chunk: _Chunk) -> str:
         return _finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
     except (TimeoutError, OSError) as error:
         return _release(delivery, error)
-    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+    # A send that outlived the stuck limit (a slow server, not a dead worker) still counts.
+    NudgeDelivery.objects.filter(pk=delivery.pk, status__in=_IN_FLIGHT).update(
         status=Status.SENT,
         sent_at=timezone.now(),
         tip=tip,
@@ -273,8 +359,11 @@ def _count_advice_shown(item_ids: list[int]) -> None:
         logger.exception("could not count the advice shown in %d nudge emails", len(item_ids))
 
 
+_IN_FLIGHT = [Status.SENDING, Status.STUCK]
+
+
 def _finish(delivery: NudgeDelivery, status: str, *, error: str = "") -> str:
-    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+    NudgeDelivery.objects.filter(pk=delivery.pk, status__in=_IN_FLIGHT).update(
         status=status, last_error=error[:2000]
     )
     return str(status)
@@ -289,38 +378,57 @@ def _release(delivery: NudgeDelivery, error: Exception) -> str:
 
 
 def nudges_stuck(*, now: datetime | None = None) -> list[int]:
-    """Deliveries left in sending for longer than a send can take (a worker died mid-send),
-    or still pending long after their slot (their task was lost).
+    """Mark deliveries left in sending for longer than a send can take (a worker died
+    mid-send) as stuck, and return them with those still pending long after their slot
+    (enqueued again and again, and still not sent).
 
-    They are reported, not resent: the email may have left before the worker died, and a
-    second copy is worse than a missed one. The admin can resend after checking.
+    Stuck rows are not resent on their own (at most once): the mail server may have accepted
+    the email just before the worker died, and a second copy is worse than a late one. They
+    are marked, so the admin lists them under "Stuck" with a one-click resend.
     """
     now = now or timezone.now()
-    stuck = list(
+    sending = list(
         NudgeDelivery.objects.filter(
-            Q(status=Status.SENDING, sending_since__lt=now - STUCK_AFTER)
-            # Pending long after its slot: its task was lost before it ran.
-            | Q(status=Status.PENDING, scheduled_for__lt=now - PENDING_TOO_LONG)
+            status=Status.SENDING, sending_since__lt=now - STUCK_AFTER
         ).values_list("pk", flat=True)
     )
+    NudgeDelivery.objects.filter(pk__in=sending, status=Status.SENDING).update(
+        status=Status.STUCK,
+        last_error="Stuck in sending: the worker stopped mid-send. Check, then resend.",
+    )
+    late = list(
+        NudgeDelivery.objects.filter(
+            status=Status.PENDING, scheduled_for__lt=now - PENDING_TOO_LONG
+        ).values_list("pk", flat=True)
+    )
+    stuck = sorted(sending + late)
     if stuck:
         logger.warning("%d nudge deliveries stuck: %s", len(stuck), stuck[:50])
     return stuck
 
 
 def nudge_resend(*, delivery: NudgeDelivery, now: datetime | None = None) -> bool:
-    """Put a failed or stuck delivery of the current week back to pending.
+    """Put a failed or stuck delivery of the current week back to pending, or confirm a
+    pending one whose task is overdue, so the caller enqueues it.
 
-    Stuck means in sending for longer than a send can take: a row a worker is sending right
-    now is left alone, or the resend could race it into a second email.
+    Stuck means marked stuck, or in sending for longer than a send can take: a row a worker
+    is sending right now is left alone, or the resend could race it into a second email.
+    A pending row enqueued within the grace period (``NUDGE_REQUEUE_AFTER``) is left to its
+    task.
     """
     now = now or timezone.now()
     week = local_week_start(now, delivery.plan.timezone)
-    stuck = Q(status=Status.SENDING, sending_since__lt=now - STUCK_AFTER)
+    grace = now - timedelta(seconds=settings.NUDGE_REQUEUE_AFTER)
+    resendable = (
+        Q(status__in=[Status.FAILED, Status.STUCK])
+        | Q(status=Status.SENDING, sending_since__lt=now - STUCK_AFTER)
+        | Q(status=Status.PENDING, enqueued_at__lt=grace)
+        | Q(status=Status.PENDING, enqueued_at__isnull=True, created_at__lt=grace)
+    )
     return bool(
-        NudgeDelivery.objects.filter(
-            Q(status=Status.FAILED) | stuck, pk=delivery.pk, week_start=week
-        ).update(status=Status.PENDING, last_error="", sending_since=None)
+        NudgeDelivery.objects.filter(resendable, pk=delivery.pk, week_start=week).update(
+            status=Status.PENDING, last_error="", sending_since=None
+        )
     )
 
 

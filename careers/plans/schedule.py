@@ -7,6 +7,7 @@ daylight-saving changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,6 +16,25 @@ from zoneinfo import ZoneInfo
 WEEK = timedelta(days=7)
 # One missed week in any eight does not break a streak.
 STREAK_WINDOW_WEEKS = 8
+
+
+# A week named in a URL: YYYY-MM-DD, nothing else date.fromisoformat would take.
+_WEEK_IN_URL = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The last day whose week (and the Sunday ending it) the calendar can still count to.
+_LAST_COUNTABLE_DAY = date.max - WEEK
+
+
+def week_parse(text: str) -> date | None:
+    """The day a check-in URL names, or ``None`` when it names none a plan can have: not a
+    date, or a day in the calendar's last week (9999-12-25 on), where counting to its Sunday
+    would run past 9999-12-31."""
+    if not _WEEK_IN_URL.fullmatch(text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day <= _LAST_COUNTABLE_DAY else None
 
 
 def week_start(day: date) -> date:

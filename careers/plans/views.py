@@ -32,7 +32,7 @@ from careers.plans.calendar import learning_calendar
 from careers.plans.forms import CheckinForm, PlanForm
 from careers.plans.links import NudgeLinkError, helpful_read, nudge_action_read, unsubscribe_read
 from careers.plans.models import LearningPlan, WeeklyCheckin
-from careers.plans.schedule import WeekFocus, week_start
+from careers.plans.schedule import WeekFocus, week_parse, week_start
 from careers.plans.selectors import PLAN_PAGE_TIPS, PlanProgress, calendar_plans, plan_for_link
 from careers.plans.services import checkin_record_action, plan_nudges_stop
 
@@ -48,11 +48,12 @@ def _plan(request: HttpRequest, plan_id: int) -> LearningPlan:
 
 
 def _week(value: str) -> date:
-    """The Monday in a check-in URL (ISO date); anything that is not a date is a 404."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Http404("No such week.") from None
+    """The Monday in a check-in URL (ISO date); anything that is not a date a plan can have
+    is a 404."""
+    day = week_parse(value)
+    if day is None:
+        raise Http404("No such week.")
+    return day
 
 
 @dataclass(frozen=True)

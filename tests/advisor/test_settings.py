@@ -55,7 +55,7 @@ def test_it_switches_to_postgresql_and_redis_with_database_and_redis_urls(tmp_pa
     assert values["DATABASES['default']['NAME']"] == "advisor"
     assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6380/2"
     assert values["CELERY_RESULT_BACKEND"] == "redis://cache.internal:6380/2"
-    assert values["CACHES['default']['BACKEND']"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES['default']['BACKEND']"] == "django_redis.cache.RedisCache"
 
 
 def test_it_selects_smtp_with_an_email_url(tmp_path):

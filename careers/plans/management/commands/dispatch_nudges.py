@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -37,6 +38,19 @@ class Command(BaseCommand):
     def handle(self, *args, sync: bool, now: datetime | None, **options):
         report = nudges_dispatch(now=now, enqueue=None if sync else enqueue_delivery_chunk)
         self.stdout.write(_dispatch_summary(report))
+        if report.requeued:
+            self.stdout.write(
+                f"{_count(report.requeued, 'earlier email was', 'earlier emails were')} "
+                "still waiting (their task was lost): sending again."
+            )
+        if report.enqueue_error:
+            # Exit non-zero: what was claimed is committed and pending, not lost.
+            raise CommandError(
+                f"The Celery broker did not take the emails ({report.enqueue_error}). "
+                f"{_count(report.unqueued, 'email stays', 'emails stay')} pending; the "
+                f"requeue sweep (every {settings.NUDGE_REQUEUE_MINUTES} minutes, and at the "
+                "end of every dispatch) enqueues them once the broker is back."
+            )
         if not report.chunks:
             return
         batches = _count(len(report.chunks), "batch", "batches")

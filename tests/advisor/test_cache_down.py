@@ -1,0 +1,143 @@
+"""The API stays up when Redis, its cache, is down: throttles read nothing and let the request
+through (with a logged warning) instead of answering 500, while /healthz reports the broker
+that lives on the same Redis as down. The Redis is a server of the test's own, stopped for real.
+"""
+
+import ast
+import logging
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import ComparisonFactory
+from tests.processes import settings_of
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server not installed"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis of this test's own on a free port: (url, stop)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not answers_ping(port):
+        assert time.monotonic() < deadline, "redis-server did not start"
+        time.sleep(0.05)
+
+    def stop() -> None:
+        process.terminate()
+        process.wait(timeout=10)
+        assert not answers_ping(port)
+
+    yield f"redis://127.0.0.1:{port}/0", stop
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def redis_cache(settings, redis_server):
+    """The cache exactly as the project configures it for a REDIS_URL, on the test's own Redis
+    (the broker too); calling the fixture's value stops that Redis."""
+    url, stop = redis_server
+    project = settings_of(
+        "CACHES", "DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS", "DJANGO_REDIS_LOGGER", REDIS_URL=url
+    )
+    settings.CACHES = ast.literal_eval(project["CACHES"])
+    assert settings.CACHES["default"]["LOCATION"] == url
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = (
+        project["DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS"] == "True"
+    )
+    settings.DJANGO_REDIS_LOGGER = project["DJANGO_REDIS_LOGGER"]
+    settings.CELERY_BROKER_URL = url
+    return stop
+
+
+def test_it_answers_the_api_with_the_cache_stopped(redis_cache, alice, caplog):
+    comparison = ComparisonFactory(owner=alice)
+    owner = APIClient()
+    owner.force_authenticate(alice)
+    anonymous = APIClient()
+    # With Redis up the throttles count in it.
+    assert anonymous.get("/api/paths/").status_code == 200
+    assert cache.get("throttle_anon_127.0.0.1") is not None
+
+    redis_cache()  # Redis stops
+
+    with caplog.at_level(logging.ERROR, logger="advisor.cache"):
+        started = time.monotonic()
+        responses = {
+            "anonymous paths": anonymous.get("/api/paths/"),
+            "anonymous criteria": anonymous.get("/api/criteria/"),
+            "anonymous token": anonymous.post(
+                "/api/auth/token/", {"username": "alice", "password": "wrong"}, format="json"
+            ),
+            "owner list": owner.get("/api/comparisons/"),
+            "owner detail": owner.get(f"/api/comparisons/{comparison.pk}/"),
+            "owner create": owner.post("/api/comparisons/", {"title": "While Redis is down"}),
+        }
+        elapsed = time.monotonic() - started
+
+    statuses = {name: response.status_code for name, response in responses.items()}
+    assert statuses == {
+        "anonymous paths": 200,
+        "anonymous criteria": 200,
+        "anonymous token": 400,
+        "owner list": 200,
+        "owner detail": 200,
+        "owner create": 201,
+    }
+    assert responses["owner detail"].json()["title"] == comparison.title
+    assert any("Exception ignored" in r.getMessage() for r in caplog.records), "not logged"
+    assert elapsed < 15, f"six requests took {elapsed:.1f} s with Redis down"
+
+
+def test_it_reports_the_broker_down_on_healthz_while_the_api_answers(db, redis_cache, client):
+    up = client.get("/healthz").json()
+    assert up["broker"]["status"] == "ok", up
+
+    redis_cache()
+
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["broker"]["status"] == "down"
+    assert APIClient().get("/api/paths/").status_code == 200
