@@ -16,7 +16,7 @@ import pytest
 from django import forms
 
 import careers
-from careers.accounts.forms import ProfileForm, SignupForm
+from careers.accounts.forms import LoginForm, ProfileForm, SignupForm
 from careers.accounts.models import Profile
 from careers.comparisons.forms import (
     ComparisonForm,
@@ -47,6 +47,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Forms that never show stored data to save back, and why.
 NOT_EDIT_FORMS = {
     SignupForm: "creates an account; it has nothing stored to show",
+    LoginForm: "logs in; it stores nothing",
     AdviceFilterForm: "filters a list (GET); it stores nothing",
     ServiceForm: "the base class of the project's edit forms",
 }
