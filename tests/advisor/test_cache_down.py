@@ -6,8 +6,6 @@ that lives on the same Redis as down. The Redis is a server of the test's own, s
 import ast
 import logging
 import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -15,6 +13,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import ComparisonFactory
+from tests.integration.test_nudges_redis_restart import RedisServer
 from tests.processes import settings_of
 
 pytestmark = [
@@ -24,54 +23,18 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def redis_server():
     """A Redis of this test's own on a free port: (url, stop)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not answers_ping(port):
-        assert time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.05)
+    server = RedisServer()
+    server.start()
 
     def stop() -> None:
-        process.terminate()
-        process.wait(timeout=10)
-        assert not answers_ping(port)
+        server.stop()
+        assert not server.answers()
 
-    yield f"redis://127.0.0.1:{port}/0", stop
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    yield server.url, stop
+    server.stop()
 
 
 @pytest.fixture
@@ -131,7 +94,7 @@ def test_it_answers_the_api_with_the_cache_stopped(redis_cache, alice, caplog):
     assert elapsed < 15, f"six requests took {elapsed:.1f} s with Redis down"
 
 
-def test_it_reports_the_broker_down_on_healthz_while_the_api_answers(db, redis_cache, client):
+def test_it_reports_the_broker_down_on_healthz_while_the_apianswers(db, redis_cache, client):
     up = client.get("/healthz").json()
     assert up["broker"]["status"] == "ok", up
 

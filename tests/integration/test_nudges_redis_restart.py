@@ -51,9 +51,9 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        assert wait_for(self._answers, timeout=10), "redis-server did not start"
+        assert wait_for(self.answers, timeout=10), "redis-server did not start"
 
-    def _answers(self) -> bool:
+    def answers(self) -> bool:
         import redis
 
         try:

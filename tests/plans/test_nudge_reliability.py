@@ -2,7 +2,7 @@
 and deliveries stuck in sending shown to an operator with a one-click resend."""
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -17,20 +17,8 @@ from careers.plans import nudges
 from careers.plans.models import NudgeDelivery
 from careers.plans.tasks import enqueue_delivery_chunk, nudges_requeue
 from tests.factories import LearningPlanFactory, UserFactory
+from tests.plans.test_nudges import FIRST_SLOT, SLOT, START, Status
 from tests.smtp_sink import free_port
-
-# Plans start on Monday 30 November 2026; nudges on Saturdays at 09:00 London time.
-START = date(2026, 11, 30)
-CREATED = datetime(2026, 11, 25, 12, tzinfo=UTC)
-FIRST_SLOT = datetime(2026, 12, 5, 9, tzinfo=UTC)
-SLOT = {
-    "start_date": START,
-    "nudge_weekday": 5,
-    "nudge_hour": 9,
-    "timezone": "Europe/London",
-    "now": CREATED,
-}
-Status = NudgeDelivery.Status
 
 
 @pytest.fixture
