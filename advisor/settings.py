@@ -154,7 +154,12 @@ if REDIS_URL:
     # A retry's countdown may exceed it; the task is then delivered twice, which the
     # conditional claim makes harmless.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+        # How often the workers look for such tasks, in seconds. Kombu's default scans on
+        # every tenth 10-second tick, which could add 100 s to the timeout; one indexed
+        # Redis read every 30 s costs nothing.
+        "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=30),
+        "unacked_restore_throttle": 1,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -175,6 +180,11 @@ else:
         "store_processed": False,
         "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
+# No task's return value is read but the health ping's (which asks for its own). Storing them
+# costs a Redis write per task, and with a Redis result store each send also subscribes for
+# its result: with Redis down, that turned a publish refused in a second into 20 s of retries
+# ending in a RuntimeError, instead of the broker error the dispatcher handles.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

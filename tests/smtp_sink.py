@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
+import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -25,6 +27,24 @@ class SinkHandler:
     # before accepting, to exercise the sender's error handling.
     refuse: set[str] = field(default_factory=set)
     transient_failures: int = 0
+    # Once this many messages are in, each new one is held at MAIL FROM (its client waits
+    # for the reply) until ``released`` is set: a sender can be caught mid-chunk, with the
+    # email it is sending not yet accepted.
+    hold_after: int | None = None
+    released: threading.Event = field(default_factory=threading.Event)
+    held: int = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.hold_after is not None and len(self.messages) >= self.hold_after:
+            self.held += 1
+            try:
+                while not self.released.is_set():
+                    await asyncio.sleep(0.05)
+            finally:
+                self.held -= 1
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -58,6 +78,20 @@ class SmtpSink:
     @property
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages
+
+    def hold(self, *, after: int) -> None:
+        """Hold every message after the first ``after`` at MAIL FROM until ``release``."""
+        self.handler.released.clear()
+        self.handler.hold_after = after
+
+    def release(self) -> None:
+        self.handler.hold_after = None
+        self.handler.released.set()
+
+    @property
+    def held(self) -> int:
+        """How many senders are waiting for their MAIL FROM reply right now."""
+        return self.handler.held
 
     @property
     def url(self) -> str:

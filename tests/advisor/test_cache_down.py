@@ -13,8 +13,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import ComparisonFactory
-from tests.integration.test_nudges_redis_restart import RedisServer
-from tests.processes import settings_of
+from tests.processes import RedisServer, settings_of
 
 pytestmark = [
     pytest.mark.integration,

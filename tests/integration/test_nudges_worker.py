@@ -17,8 +17,7 @@ from careers.content.models import LearningTrack
 from careers.plans.models import NudgeDelivery
 from careers.plans.tasks import nudge_deliver_chunk
 from tests.factories import LearningPlanFactory
-from tests.processes import child_env, start_celery_worker
-from tests.smtp_sink import SmtpSink
+from tests.processes import child_env, database_url, start_celery_worker, wait_for
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 FIRST_SLOT = datetime(2026, 12, 5, 9, tzinfo=UTC)
@@ -31,23 +30,6 @@ pytestmark = [
 ]
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
-
-
 @pytest.fixture
 def queue():
     """A queue of this test's own, so no other worker on the same Redis takes its tasks."""
@@ -56,12 +38,6 @@ def queue():
     app.conf.task_default_queue = name
     yield name
     app.conf.task_default_queue = previous
-
-
-@pytest.fixture
-def sink():
-    with SmtpSink() as running:
-        yield running
 
 
 @pytest.fixture
