@@ -267,3 +267,28 @@ def test_it_saves_the_weights_and_shows_their_shares_without_javascript(
     assert after == expected_shares(criteria, typed)
     assert after["practical"] > defaults["practical"]
     assert csp_violations(page) == []
+
+
+def test_it_counts_a_weight_the_server_refuses_as_zero_while_typing_as_the_server_does(
+    page, seeded_live
+):
+    user = UserFactory()
+    comparison = ComparisonFactory(owner=user)
+    OptionFactory(comparison=comparison, path_slug="startup")
+    criteria = list(Criterion.objects.published().filter(paths__slug="startup"))
+    log_in(page, user)
+    page.goto(f"/comparisons/{comparison.pk}/weights/")
+
+    # A number box takes both; the server's whole-number field takes neither.
+    page.get_by_label(question("compensation"), exact=True).fill("1e1")
+    page.get_by_label(question("work_excitement"), exact=True).fill("10.5")
+    live = summary_shares(page)
+    assert live == expected_shares(criteria, {"compensation": 0, "work_excitement": 0})
+
+    page.get_by_role("button", name="Save weights").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/comparisons/{comparison.pk}/weights/")
+    assert page.get_by_text("Enter a whole number.").count() == 2
+    assert summary_shares(page) == live
+    stored = selectors.comparison_weights(comparison=comparison)
+    assert stored["compensation"] == Criterion.objects.get(key="compensation").default_weight

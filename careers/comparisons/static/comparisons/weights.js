@@ -13,13 +13,16 @@
     return;
   }
   var inputs = form.querySelectorAll("input[data-weight-category]");
+  // What Django's IntegerField reads as a whole number: digits, an optional sign and an
+  // optional ".0" tail. A number box also takes "1e1" or "10.5", which the server refuses.
+  var WHOLE = /^[+-]?\d+(\.0*)?$/;
 
   function weightOf(input) {
     var text = input.value.trim();
-    var weight = Number(text);
-    if (text === "" || !Number.isInteger(weight)) {
+    if (!WHOLE.test(text)) {
       return 0;
     }
+    var weight = parseInt(text, 10);
     if ((input.min !== "" && weight < Number(input.min)) ||
         (input.max !== "" && weight > Number(input.max))) {
       return 0;
