@@ -53,6 +53,9 @@ DELIVERY_CHUNK_SIZE = 50
 STUCK_AFTER = timedelta(minutes=30)
 # Longer than every retry's backoff added up (1 + 2 + ... + 32 minutes).
 PENDING_TOO_LONG = timedelta(hours=2)
+# A nudge still unsent a week after its slot is given up: the next week's is due by then, and
+# a second email at once, about a week gone, helps nobody.
+GIVE_UP_AFTER = timedelta(days=7)
 
 Status = NudgeDelivery.Status
 
@@ -205,8 +208,17 @@ def nudges_requeue(
     """Hand the pending deliveries whose tasks were lost to ``enqueue`` again, in chunks;
     return the chunks. Enqueueing a delivery twice is harmless: the send task takes it from
     pending with a conditional UPDATE, so the second task finds it taken and sends nothing.
+    One a week past its slot is marked failed instead (``GIVE_UP_AFTER``).
     ``now`` is the real time (a dispatch ``--now`` in the future must not make every fresh
     row look old)."""
+    given_up = NudgeDelivery.objects.filter(
+        status=Status.PENDING, scheduled_for__lte=(now or timezone.now()) - GIVE_UP_AFTER
+    ).update(
+        status=Status.FAILED,
+        last_error="Not sent within a week of its slot: the next week's email replaces it.",
+    )
+    if given_up:
+        logger.warning("gave up on %d nudge deliveries a week past their slot", given_up)
     ids = [pk for pk in nudges_to_requeue(now=now) if pk not in exclude]
     chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
     if ids:

@@ -249,3 +249,29 @@ def test_it_lists_stuck_deliveries_first_and_resends_them_from_the_admin(
         fresh.pk: Status.PENDING,
         sent.pk: Status.SENT,
     }
+
+
+def test_it_gives_up_on_a_delivery_a_week_past_its_slot_instead_of_sending_it_late(
+    track, clock, settings
+):
+    settings.NUDGE_REQUEUE_AFTER = 300
+    late, recent = make_plans(track, 2)
+    nudges.nudges_dispatch(now=FIRST_SLOT)
+    by_plan = {d.plan_id: d for d in NudgeDelivery.objects.all()}
+    # The second plan's delivery is a day younger (its slot moved a day later).
+    NudgeDelivery.objects.filter(pk=by_plan[recent.pk].pk).update(
+        scheduled_for=FIRST_SLOT + timedelta(days=1)
+    )
+    clock.shift(timedelta(days=7, minutes=1))
+
+    enqueued: list[list[int]] = []
+    assert nudges.nudges_requeue(enqueue=enqueued.append) == [[by_plan[recent.pk].pk]]
+    assert enqueued == [[by_plan[recent.pk].pk]]
+    given_up = NudgeDelivery.objects.get(pk=by_plan[late.pk].pk)
+    assert given_up.status == Status.FAILED
+    assert "within a week of its slot" in given_up.last_error
+    # The next dispatch writes the new week's email for that plan, the only one it gets.
+    report = nudges.nudges_dispatch()
+    new_ids = [pk for chunk in report.chunks for pk in chunk]
+    new_week = NudgeDelivery.objects.filter(pk__in=new_ids, status=Status.PENDING)
+    assert late.pk in new_week.values_list("plan_id", flat=True)
