@@ -5,7 +5,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404
-from django.views.defaults import page_not_found
+
+from careers.core.errors import not_found
 
 
 class NotFoundPageMiddleware:
@@ -25,10 +26,10 @@ class NotFoundPageMiddleware:
         # No resolver match: no pattern took the address, so this 404 is Django's own. A
         # 404 here still lets CommonMiddleware, outside, redirect to the address with a slash.
         if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
-            return page_not_found(request, Resolver404())
+            return not_found(request, Resolver404())
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if settings.DEBUG and isinstance(exception, Http404):
-            return page_not_found(request, exception)
+            return not_found(request, exception)
         return None

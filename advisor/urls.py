@@ -59,3 +59,8 @@ urlpatterns = [
     path("admin/careers/", RedirectView.as_view(url="/admin/", permanent=True)),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "careers.core.errors.bad_request"
+handler403 = "careers.core.errors.permission_denied"
+handler404 = "careers.core.errors.not_found"
+handler500 = "careers.core.errors.server_error"

@@ -87,3 +87,42 @@ def test_it_still_serves_static_files_with_debug_on(debug, client):
 
     assert response.status_code == 200
     assert b"data-copy" in b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("debug_on", [False, True], ids=["debug off", "debug on"])
+@pytest.mark.parametrize(
+    "path", ["/api/no-such-collection/", "/api/comparisons/1/nothing/", "/api/x%00/"]
+)
+def test_it_answers_an_api_address_no_view_takes_in_json(settings, client, alice, debug_on, path):
+    settings.DEBUG = debug_on
+    client.force_login(alice)
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found: no such address in the API."}
+
+
+def test_it_answers_an_api_request_django_refuses_before_any_view_in_json(client):
+    # A Host header the site does not serve is refused by Django itself, before any view.
+    response = client.get("/api/paths/", HTTP_HOST="evil.example")
+    page = client.get("/advice/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request: it could not be read."}
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_it_answers_an_api_server_error_in_json_and_a_page_error_with_the_page(client, alice):
+    from careers.core import errors
+
+    request = client.get("/api/").wsgi_request
+    api = errors.server_error(request)
+    page = errors.server_error(client.get("/").wsgi_request)
+
+    assert api.status_code == 500
+    assert b"try again later" in api.content
+    assert page.status_code == 500
+    assert page["Content-Type"].startswith("text/html")
