@@ -27,13 +27,15 @@ from careers.content.models import (
     TrackProjectStep,
 )
 from careers.content.snapshots import CITATION_FIELDS, spec_for
-from careers.core.admin import ReadOnlyAdmin
+from careers.core.admin import ReadOnlyAdmin, SafeAutocompleteMixin
 
 CITATION_FIELDSET = ("Citation", {"fields": tuple(CITATION_FIELDS.values())})
 WORKFLOW_FIELDSET = ("Workflow", {"fields": ("status", "version", "updated_at")})
 
 
-class ContentAdmin(ImportExportMixin, HistoryMixin, WorkflowMixin, ReadOnlyHistoryAdmin):
+class ContentAdmin(
+    SafeAutocompleteMixin, ImportExportMixin, HistoryMixin, WorkflowMixin, ReadOnlyHistoryAdmin
+):
     """Shared behaviour for curated content: the review workflow, history, import and
     export, and the citation at a glance."""
 
