@@ -343,7 +343,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular, plus every error an operation can answer (careers/core/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "careers.core.schema.AutoSchema",
     "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -374,7 +375,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "People-centred comparison of AI career offers, weekly learning plans and the curated "
         "advice behind them. Authenticate with a token from POST /api/auth/token/ "
-        "(header `Authorization: Token <key>`) or a browser session."
+        "(header `Authorization: Token <key>`) or a browser session. Every operation lists "
+        "the errors it can answer, each with its body; a 400 names the fields at fault. A few "
+        "values have a format of this API's own (`week-start`: a Monday; `career-path-slug`, "
+        "`scale-criterion-key`...: a published item, listed by the endpoint the field names)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -7,7 +7,7 @@ answer 404, never 403: their existence is not disclosed.
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -111,7 +111,12 @@ class OptionViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={201: OptionSerializer},
+        responses={
+            201: OptionSerializer,
+            400: OpenApiResponse(
+                description=f"The comparison already holds {MAX_OPTIONS} options."
+            ),
+        },
         description=(
             "Copy this option, with its answers and their provenance, into the same "
             f'comparison, named "Copy of ...". A comparison that already holds {MAX_OPTIONS} '

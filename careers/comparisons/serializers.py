@@ -1,16 +1,43 @@
 """How the API shows a comparison, its options and answers, and its result. The JSON export
 uses the same representation, so a download and the API never disagree."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careers.comparisons.models import Answer, Comparison, Option, WeightOverride
+from careers.comparisons.models import UNKNOWN, Answer, Comparison, Option, WeightOverride
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.scoring import REASON_RED_FLAG, REASON_UNKNOWN, stored_answer_value
-from careers.comparisons.services import COUNT_MAX, OPTION_FIELDS
+from careers.comparisons.services import COUNT_MAX, KEY_PATTERN, OPTION_FIELDS
 from careers.content.models import CareerPath, Criterion
 from careers.core.api import SlugChoiceField
 from careers.core.forms import model_bounds
+from careers.core.schema import RefinedSerializerSchema
+
+# Which criteria there are, and the answer type of each, is content reviewers publish: the
+# schema names a criterion by a key of this shape and, for an answer, a format per answer
+# type (`scale-criterion-key`...), whose values GET /api/criteria/ lists with their type.
+CRITERION_KEY = f"^{KEY_PATTERN.pattern}$"
+ANSWER_VALUES: dict[str, tuple[str, dict[str, Any]]] = {
+    Criterion.AnswerType.SCALE.value: (
+        "1 (worst) to 5 (best), or unknown",
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 5}, {"enum": [UNKNOWN]}]},
+    ),
+    Criterion.AnswerType.YES_NO.value: (
+        "yes (the favourable answer), no, or unknown",
+        {"anyOf": [{"type": "string", "enum": ["yes", "no"]}, {"enum": [UNKNOWN]}]},
+    ),
+    Criterion.AnswerType.COUNT.value: (
+        f"a count from 0 to {COUNT_MAX}, or unknown",
+        {"anyOf": [{"type": "integer", "minimum": 0, "maximum": COUNT_MAX}, {"enum": [UNKNOWN]}]},
+    ),
+}
+
+
+def criterion_key_format(answer_type: str) -> str:
+    """``yes-no-criterion-key``: the format of the key of a criterion of that answer type."""
+    return f"{answer_type.replace('_', '-')}-criterion-key"
 
 
 @extend_schema_field(
@@ -46,7 +73,8 @@ class OptionSerializer(serializers.ModelSerializer):
     path = SlugChoiceField(
         slug_field="slug",
         queryset=CareerPath.objects.published(),
-        help_text="industry-team, research-lab, phd or startup.",
+        help_text="The slug of a published career path (GET /api/paths/ lists them): "
+        "industry-team, research-lab, phd or startup.",
     )
     answers = AnswerSerializer(many=True, read_only=True)
 
@@ -62,7 +90,9 @@ class ComparisonSerializer(serializers.ModelSerializer):
     weights = serializers.DictField(
         child=serializers.IntegerField(allow_null=True, **model_bounds(WeightOverride, "weight")),
         required=False,
-        help_text="Per-comparison weights by criterion key (0-100); null restores the default.",
+        help_text="Per-comparison weights by criterion key (0-100); null restores the default. "
+        "Each key is a published criterion's (GET /api/criteria/ lists them); any other is "
+        "refused.",
     )
 
     class Meta:
@@ -83,6 +113,33 @@ class ComparisonSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         data["weights"] = {o.criterion.key: o.weight for o in instance.weight_overrides.all()}
         return data
+
+
+class AnswerSchema(RefinedSerializerSchema):
+    """An answer as a request sends it: a criterion's key, and a value of the form that
+    criterion's answer type takes, one branch of ``anyOf`` per type."""
+
+    target_class = AnswerSerializer
+
+    def refine(self, schema: dict[str, Any], direction: str) -> None:
+        if direction != "request":
+            return
+        schema["properties"]["criterion"].update(
+            pattern=CRITERION_KEY,
+            description="The key of a published criterion asked on this option's path (GET "
+            "/api/criteria/ lists each one's paths and answer_type), at most once in a list.",
+        )
+        schema["anyOf"] = [
+            {
+                "title": f"{answer_type} criterion",
+                "description": f"A criterion whose answer_type is {answer_type}: {values}.",
+                "properties": {
+                    "criterion": {"format": criterion_key_format(answer_type)},
+                    "value": value,
+                },
+            }
+            for answer_type, (values, value) in ANSWER_VALUES.items()
+        ]
 
 
 class CitationResultSerializer(serializers.Serializer):

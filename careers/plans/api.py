@@ -9,7 +9,6 @@ from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
@@ -20,6 +19,8 @@ from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
 from careers.plans.schedule import week_parse
 from careers.plans.selectors import plan_get, plan_list, plan_progress
 from careers.plans.serializers import (
+    WEEK_OF_PLAN,
+    WEEK_START_SCHEMA,
     CheckinSerializer,
     CheckinWeekSerializer,
     PlanProgressSerializer,
@@ -62,9 +63,9 @@ class PlanViewSet(viewsets.ModelViewSet):
 PLAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The plan's id.")
 WEEK_START = OpenApiParameter(
     "week_start",
-    OpenApiTypes.DATE,
+    dict(WEEK_START_SCHEMA),
     OpenApiParameter.PATH,
-    description="The Monday the week starts on, YYYY-MM-DD.",
+    description=f"{WEEK_OF_PLAN} Text that is not a date names no week: 404.",
 )
 UPSERT_RESPONSES = {200: CheckinWeekSerializer, 201: CheckinWeekSerializer}
 

@@ -1,12 +1,30 @@
 """How the plans API shows and reads a plan, its progress and its weekly check-ins. Bounds
-come from the models, as the web forms' do."""
+come from the models, as the web forms' do, and so do the schema's (``PlanSchema``)."""
+
+from typing import Any
 
 from rest_framework import serializers
 
+from careers.accounts.models import timezone_names
 from careers.content.models import LearningTrack, TrackProjectStep, validate_study_days
 from careers.core.api import SlugChoiceField
+from careers.core.forms import model_limits
+from careers.core.schema import RefinedSerializerSchema, date_window_pattern
 from careers.plans import services
 from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+
+# JSON Schema can say "a date" but not "a Monday": a week is a date of the custom format
+# `week-start`, said in words too, which a client (and the API's schema tests) can generate.
+WEEK_START_FORMAT = "week-start"
+WEEK_START_SCHEMA = {
+    "type": "string",
+    "format": WEEK_START_FORMAT,
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+}
+WEEK_OF_PLAN = (
+    f"A Monday, YYYY-MM-DD (format `{WEEK_START_FORMAT}`): a week of the plan, from the week "
+    "its start_date falls in to the current week in the plan's time zone."
+)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -121,3 +139,47 @@ class CheckinWeekSerializer(CheckinSerializer):
 
     class Meta(CheckinSerializer.Meta):
         read_only_fields = ["week_start"]
+
+
+class PlanSchema(RefinedSerializerSchema):
+    """What the plan's model validators refuse, as the schema can say it: the start date's
+    window (its end moves a day each day, so it is computed as the schema is served), the
+    time zones by name, and study days that are distinct."""
+
+    target_class = PlanSerializer
+
+    def refine(self, schema: dict[str, Any], direction: str) -> None:
+        if direction != "request":
+            return
+        fields = schema["properties"]
+        earliest, latest = model_limits(LearningPlan, "start_date")
+        fields["start_date"]["pattern"] = date_window_pattern(earliest, latest)
+        fields["start_date"]["description"] = (
+            f"From {earliest.isoformat()} to a year from today ({latest.isoformat()} as this "
+            "schema was served); defaults to today in the plan's time zone."
+        )
+        fields["timezone"] = {
+            "type": "string",
+            "enum": timezone_names(),
+            "description": fields["timezone"]["description"],
+        }
+        fields["study_days"]["uniqueItems"] = True
+
+
+class CheckinSchema(RefinedSerializerSchema):
+    """A check-in's week is a Monday (``WEEK_START_SCHEMA``), and its project step one of the
+    plan's track."""
+
+    target_class = CheckinSerializer
+
+    def refine(self, schema: dict[str, Any], direction: str) -> None:
+        fields = schema["properties"]
+        if "week_start" in fields:  # read-only where the URL names the week
+            fields["week_start"].update(WEEK_START_SCHEMA)
+            if direction == "request":
+                fields["week_start"]["description"] = WEEK_OF_PLAN
+        if direction == "request":
+            fields["project_step"]["description"] = (
+                "The number of a project step of the plan's track (1 is the first; the plan "
+                "page lists them), or null."
+            )

@@ -6,24 +6,50 @@ The schema is loaded when this module is imported, from the WSGI app's own /api/
 fixture-based loader (``schemathesis.pytest.from_fixture``) cannot be used with pytest 9.2: it
 writes ``request.node._nodeid``, which pytest 9.2 no longer has.
 
-Checks: no server error, and every documented response matches its schema. Status codes are
-not checked: drf-spectacular documents only the success code of each operation, so every
-400, 403 and 404 would count as a failure.
+Checks: no server error; every status answered is documented for its operation; every
+documented response matches its schema, error bodies included; and a request the schema calls
+valid is never refused (a 404 for an id that names nothing, or a 429, is not a refusal).
+
+What the schema names by a custom format (careers/core/schema.py says why) is generated here
+from what exists: the keys of published criteria of each answer type asked on every path the
+test's options are on, the slugs of published paths and tracks, and the Mondays of the test
+plan's weeks. What no OpenAPI 3.0 schema lets a generator aim at is aimed here, as the ids in
+the URL are: the keys of a comparison's weights (an object's keys take no format), a check-in's
+project step (a number, not a string), the password of an existing account, and each criterion
+at most once in a list of answers (JSON Schema can ask for distinct items, not for one field
+distinct across them). Schemathesis judges each request as finally sent.
 """
+
+from datetime import timedelta
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    positive_data_acceptance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
-from careers.content.models import AdviceItem, CareerPath, Criterion, LearningTrack, RedFlagRule
+from careers.content.models import (
+    AdviceItem,
+    CareerPath,
+    Criterion,
+    LearningTrack,
+    RedFlagRule,
+    TrackProjectStep,
+)
+from careers.plans.schedule import local_week_start
 from tests.factories import (
+    PASSWORD,
     AnswerFactory,
     ComparisonFactory,
     LearningPlanFactory,
@@ -33,6 +59,28 @@ from tests.factories import (
 
 # Hypothesis sends hundreds of generated requests to every operation of the schema.
 pytestmark = pytest.mark.slow
+
+# What exists in the test's data, by format name: the `owned` fixture fills it before any
+# example is drawn, and the strategies below read it as they draw.
+EXISTING: dict[str, list[str]] = {}
+
+
+def existing(name: str) -> st.SearchStrategy[str]:
+    return st.integers(min_value=0, max_value=2**16).map(
+        lambda index: EXISTING[name][index % len(EXISTING[name])]
+    )
+
+
+# The custom formats of the schema (careers/core/schema.py), and for criterion keys the
+# answer type each stands for.
+KEY_FORMATS = {
+    "scale-criterion-key": Criterion.AnswerType.SCALE,
+    "yes-no-criterion-key": Criterion.AnswerType.YES_NO,
+    "count-criterion-key": Criterion.AnswerType.COUNT,
+}
+FORMATS = ["week-start", "career-path-slug", "learning-track-slug", *KEY_FORMATS]
+for fmt in FORMATS:
+    schemathesis.openapi.format(fmt, existing(fmt))
 
 schema = schemathesis.openapi.from_wsgi(
     "/api/schema/",
@@ -61,11 +109,18 @@ HYPOTHESIS_SETTINGS = settings(
         HealthCheck.function_scoped_fixture,
     ],
 )
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    positive_data_acceptance,
+]
 
 
 @pytest.fixture
 def owned(seeded, alice, monkeypatch):
-    """Alice's token, a comparison of hers with two answered options, and real content keys."""
+    """Alice's token, a comparison of hers with two answered options, a plan of hers that
+    started twenty weeks ago, and real content keys."""
     # Every generated request hits the same cache: lift the throttles for this test only.
     monkeypatch.setattr(
         "rest_framework.throttling.SimpleRateThrottle.THROTTLE_RATES",
@@ -82,30 +137,60 @@ def owned(seeded, alice, monkeypatch):
     AnswerFactory(option=startup, criterion_key="peers_met", value="4")
     phd = OptionFactory(comparison=comparison, path_slug="phd")
     AnswerFactory(option=phd, criterion_key="people_feel_right", value="unknown")
-    plan = LearningPlanFactory(owner=alice, track=LearningTrack.objects.get())
+    track = LearningTrack.objects.get()
+    this_week = local_week_start(timezone.now(), alice.profile.timezone)
+    plan = LearningPlanFactory(owner=alice, track=track, start_date=this_week - timedelta(weeks=20))
     checkin = WeeklyCheckinFactory(plan=plan, study_days_done=2, papers=[{"title": "Attention"}])
+    # Asked on both options' paths, so an answer fits whichever option a request is sent to.
+    asked = Criterion.objects.published().filter(paths=startup.path).filter(paths=phd.path)
+    EXISTING.update(
+        {
+            "week-start": [(this_week - timedelta(weeks=n)).isoformat() for n in range(21)],
+            "career-path-slug": list(CareerPath.objects.published().values_list("slug", flat=True)),
+            "learning-track-slug": [track.slug],
+            **{
+                fmt: list(asked.filter(answer_type=answer_type).values_list("key", flat=True))
+                for fmt, answer_type in KEY_FORMATS.items()
+            },
+        }
+    )
     yield {
         "token": Token.objects.create(user=alice).key,
+        "username": alice.username,
         "id": [comparison.pk],
         "option_id": [startup.pk, phd.pk],
         "/api/paths/": list(CareerPath.objects.values_list("slug", flat=True)),
         "/api/advice/": list(AdviceItem.objects.values_list("slug", flat=True)),
         "/api/criteria/": list(Criterion.objects.values_list("key", flat=True)),
         "/api/red-flags/": list(RedFlagRule.objects.values_list("key", flat=True)),
+        "criteria": list(Criterion.objects.published().values_list("key", flat=True)),
+        "project_steps": list(
+            TrackProjectStep.objects.filter(track=track).values_list("position", flat=True)
+        ),
         "plans": {"id": [plan.pk], "week_start": [checkin.week_start.isoformat()]},
     }
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
-def aim_at_existing_objects(case, owned) -> None:
-    """Point most generated path parameters at objects that exist, to get past the 404.
+def spread(value: object) -> int:
+    """A number that the generated value alone decides, so runs stay deterministic."""
+    return sum(map(ord, str(value)))
 
-    The choice depends only on the generated value, so runs stay deterministic; one value in
-    five is kept as generated, so unknown ids and keys are exercised too.
+
+def pick(choices: list, value: object):
+    return choices[spread(value) % len(choices)]
+
+
+def aim_at_existing_objects(case, owned) -> None:
+    """Point most generated path parameters at objects that exist, to get past the 404, and
+    every reference in a body at one that exists (an unknown one there is a 400 by design).
+
+    One path parameter in five is kept as generated, so unknown ids, keys and weeks are
+    exercised too.
     """
     for name, value in list((case.path_parameters or {}).items()):
-        if isinstance(value, bool) or len(str(value)) % 5 == 0:
+        if isinstance(value, bool) or spread(value) % 5 == 0:
             continue
         if case.path.startswith("/api/comparisons/"):
             choices = owned.get(name, [])
@@ -114,7 +199,24 @@ def aim_at_existing_objects(case, owned) -> None:
         else:  # a content key or slug: /api/<collection>/{slug}/
             choices = owned.get(case.path.split("{")[0], [])
         if choices:
-            case.path_parameters[name] = choices[len(str(value)) % len(choices)]
+            case.path_parameters[name] = pick(choices, value)
+    body = case.body
+    if isinstance(body, dict):
+        if isinstance(body.get("weights"), dict):
+            body["weights"] = {
+                pick(owned["criteria"], key): weight for key, weight in body["weights"].items()
+            }
+        if isinstance(body.get("project_step"), int) and not isinstance(body["project_step"], bool):
+            body["project_step"] = pick(owned["project_steps"], body["project_step"])
+        if case.path == "/api/auth/token/":
+            for name, real in (("username", owned["username"]), ("password", PASSWORD)):
+                if isinstance(body.get(name), str):
+                    body[name] = real
+    elif isinstance(body, list) and all(isinstance(item, dict) for item in body):
+        named = {}
+        for item in body:
+            named.setdefault(str(item.get("criterion")), item)
+        body[:] = named.values()
 
 
 def call_and_validate(case, owned) -> None:
@@ -122,10 +224,7 @@ def call_and_validate(case, owned) -> None:
     # Each example starts from the same data: whatever it wrote (a deleted comparison, a
     # sixth option) is rolled back before the next one.
     with transaction.atomic():
-        case.call_and_validate(
-            headers={"Authorization": f"Token {owned['token']}"},
-            checks=[not_a_server_error, response_schema_conformance],
-        )
+        case.call_and_validate(headers={"Authorization": f"Token {owned['token']}"}, checks=CHECKS)
         transaction.set_rollback(True)
 
 
@@ -133,6 +232,21 @@ def call_and_validate(case, owned) -> None:
 @HYPOTHESIS_SETTINGS
 def test_it_serves_the_schema_without_server_errors_or_schema_mismatches(case, owned):
     call_and_validate(case, owned)
+
+
+def formats_in(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["format"]} if isinstance(node.get("format"), str) else set()
+        return found.union(*(formats_in(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(formats_in(value) for value in node))
+    return set()
+
+
+def test_it_generates_every_format_of_the_schemas_own():
+    """A format of the API's own that the run does not know would be drawn as any string."""
+    standard = {"date", "date-time", "decimal", "double", "uri"}
+    assert formats_in(schema.raw_schema) - standard == set(FORMATS)
 
 
 # Server errors the schema run found on PostgreSQL, and their follow-ups, pinned. -----------
