@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from careers.content.feedback import advice_shown
@@ -53,9 +53,6 @@ DELIVERY_CHUNK_SIZE = 50
 STUCK_AFTER = timedelta(minutes=30)
 # Longer than every retry's backoff added up (1 + 2 + ... + 32 minutes).
 PENDING_TOO_LONG = timedelta(hours=2)
-# A nudge still unsent a week after its slot is given up: the next week's is due by then, and
-# a second email at once, about a week gone, helps nobody.
-GIVE_UP_AFTER = timedelta(days=7)
 
 Status = NudgeDelivery.Status
 
@@ -208,17 +205,19 @@ def nudges_requeue(
     """Hand the pending deliveries whose tasks were lost to ``enqueue`` again, in chunks;
     return the chunks. Enqueueing a delivery twice is harmless: the send task takes it from
     pending with a conditional UPDATE, so the second task finds it taken and sends nothing.
-    One a week past its slot is marked failed instead (``GIVE_UP_AFTER``).
+    One whose plan has a delivery for a later week is marked failed instead: that email is
+    the one to send, and a second at once, about a week gone, helps nobody.
     ``now`` is the real time (a dispatch ``--now`` in the future must not make every fresh
     row look old)."""
-    given_up = NudgeDelivery.objects.filter(
-        status=Status.PENDING, scheduled_for__lte=(now or timezone.now()) - GIVE_UP_AFTER
-    ).update(
-        status=Status.FAILED,
-        last_error="Not sent within a week of its slot: the next week's email replaces it.",
+    later_week = NudgeDelivery.objects.filter(
+        plan=OuterRef("plan"), week_start__gt=OuterRef("week_start")
     )
-    if given_up:
-        logger.warning("gave up on %d nudge deliveries a week past their slot", given_up)
+    replaced = NudgeDelivery.objects.filter(Exists(later_week), status=Status.PENDING).update(
+        status=Status.FAILED,
+        last_error="Not sent before the next week's email, which replaces it.",
+    )
+    if replaced:
+        logger.warning("gave up on %d nudge deliveries a later week's replaces", replaced)
     ids = [pk for pk in nudges_to_requeue(now=now) if pk not in exclude]
     chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
     if ids:

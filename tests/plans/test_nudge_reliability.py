@@ -251,27 +251,23 @@ def test_it_lists_stuck_deliveries_first_and_resends_them_from_the_admin(
     }
 
 
-def test_it_gives_up_on_a_delivery_a_week_past_its_slot_instead_of_sending_it_late(
-    track, clock, settings
-):
+def test_it_gives_up_on_a_lost_delivery_once_the_next_weeks_replaces_it(track, clock, settings):
     settings.NUDGE_REQUEUE_AFTER = 300
-    late, recent = make_plans(track, 2)
+    replaced_plan, lonely_plan = make_plans(track, 2)
     nudges.nudges_dispatch(now=FIRST_SLOT)
-    by_plan = {d.plan_id: d for d in NudgeDelivery.objects.all()}
-    # The second plan's delivery is a day younger (its slot moved a day later).
-    NudgeDelivery.objects.filter(pk=by_plan[recent.pk].pk).update(
-        scheduled_for=FIRST_SLOT + timedelta(days=1)
-    )
+    old = {d.plan_id: d.pk for d in NudgeDelivery.objects.all()}
+    # A week on, both first emails still pending (their tasks lost); only the first plan is
+    # due its second (the other's next slot is later).
+    lonely_plan.next_nudge_at = FIRST_SLOT + timedelta(days=8)
+    lonely_plan.save(update_fields=["next_nudge_at"])
     clock.shift(timedelta(days=7, minutes=1))
 
-    enqueued: list[list[int]] = []
-    assert nudges.nudges_requeue(enqueue=enqueued.append) == [[by_plan[recent.pk].pk]]
-    assert enqueued == [[by_plan[recent.pk].pk]]
-    given_up = NudgeDelivery.objects.get(pk=by_plan[late.pk].pk)
-    assert given_up.status == Status.FAILED
-    assert "within a week of its slot" in given_up.last_error
-    # The next dispatch writes the new week's email for that plan, the only one it gets.
     report = nudges.nudges_dispatch()
-    new_ids = [pk for chunk in report.chunks for pk in chunk]
-    new_week = NudgeDelivery.objects.filter(pk__in=new_ids, status=Status.PENDING)
-    assert late.pk in new_week.values_list("plan_id", flat=True)
+
+    [new] = NudgeDelivery.objects.filter(plan=replaced_plan).exclude(pk=old[replaced_plan.pk])
+    assert report.chunks == [[new.pk], [old[lonely_plan.pk]]]
+    given_up = NudgeDelivery.objects.get(pk=old[replaced_plan.pk])
+    assert given_up.status == Status.FAILED
+    assert "the next week's email, which replaces it" in given_up.last_error
+    # The other plan's first email is the only one it has: it is sent, late.
+    assert NudgeDelivery.objects.get(pk=old[lonely_plan.pk]).status == Status.PENDING
