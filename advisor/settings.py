@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # Accounts: sign-up with email verification, login, password reset and change, with
+    # rate limits and enumeration prevention (careers/accounts/ configures it).
+    "allauth",
+    "allauth.account",
     "simple_history",
     # One app per capability; comparisons and plans use content and accounts, never the
     # reverse, and all of them use core.
@@ -70,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -255,7 +260,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 AUTHENTICATION_BACKENDS = [
     # Axes counts failed logins (web form, admin and the API token endpoint alike).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, logging in by username or by email address.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -267,6 +273,80 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "content:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# How many proxies in front of the app append to X-Forwarded-For: the client address is read
+# that many hops from the right, so a forged header cannot dodge lockouts, rate limits or
+# throttles (axes, allauth and DRF all read it).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Accounts (django-allauth): sign up with an email address and a password, and verify the
+# address before the account can log in or get anything else from us.
+ACCOUNT_ADAPTER = "careers.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "careers.accounts.forms.SignupForm",
+    "login": "careers.accounts.forms.LoginForm",
+    "add_email": "careers.accounts.forms.EmailChangeForm",
+}
+# No username to choose, so the form cannot say that one is taken: allauth makes one from
+# the address. Existing accounts (the demo login among them) log in by username or email.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# The link in the email opens a page with a button: mail scanners follow links, and a GET
+# must not confirm an address on their behalf.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# Sign-up with an address that has an account, and a reset for one that has none, answer
+# exactly as for a new or a known address; the existing address gets a notice instead.
+ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an address without an account sends nothing: the form would otherwise
+# let anyone make us mail any address, and that person never asked to hear from us.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# One address per account, changed by verifying the new one (the old one stays in use, for
+# logins and nudges, until then).
+ACCOUNT_CHANGE_EMAIL = True
+# Sessions last SESSION_COOKIE_AGE, as they did before: no "remember me" box.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Subjects are written in full in templates/account/email/.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
+
+
+def account_rates(variable: str, default: str, per: str) -> str:
+    """An allauth rate limit from the environment: one or more ``<count>/<period>`` (period
+    s, m, h or d, e.g. ``3/h`` or ``3/h,10/d``), counted per ``ip``, ``key`` or ``user``."""
+    return ",".join(f"{rate.strip()}/{per}" for rate in env.str(variable, default).split(","))
+
+
+# Counted in the default cache: with REDIS_URL every web process shares the counters, so a
+# client cannot spread its requests over processes (locally, one process counts alone).
+# Actions not named here keep allauth's defaults (reset links 20/m per client, password and
+# address changes 5/m and 10/m per user).
+ACCOUNT_RATE_LIMITS = {
+    # Password-reset emails: per address asked for, and per client asking (a client spraying
+    # many addresses).
+    "reset_password": ",".join(
+        [
+            account_rates("RATE_LIMIT_RESET_PER_CLIENT", "20/h", "ip"),
+            account_rates("RATE_LIMIT_RESET_PER_ADDRESS", "3/h", "key"),
+        ]
+    ),
+    # Sign-ups (each sends an email), per client.
+    "signup": account_rates("RATE_LIMIT_SIGNUP_PER_CLIENT", "10/h", "ip"),
+    # Login attempts, per client; failed ones also per client and per account typed (axes
+    # locks an account and address pair out on top of this).
+    "login": account_rates("RATE_LIMIT_LOGIN_PER_CLIENT", "30/m", "ip"),
+    "login_failed": ",".join(
+        [
+            account_rates("RATE_LIMIT_FAILED_LOGIN_PER_CLIENT", "10/m", "ip"),
+            account_rates("RATE_LIMIT_FAILED_LOGIN_PER_ACCOUNT", "5/5m", "key"),
+        ]
+    ),
+    # Verification emails (and "you already have an account" notices), per address.
+    "confirm_email": account_rates("RATE_LIMIT_VERIFICATION_EMAIL_PER_ADDRESS", "1/3m", "key"),
+}
 
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -274,14 +354,13 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 # Lock the username being guessed from that address, not the whole address (shared NATs).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# The username as axes records it, cut to its 255-character column.
+# The login form's field (allauth's "login": a username or an email address).
+AXES_USERNAME_FORM_FIELD = "login"
+# The username as axes records it from any login (site, admin, API), cut to its column.
 AXES_USERNAME_CALLABLE = "careers.accounts.lockout.lockout_username"
 # Keep a log of failed logins for the admin, beyond the per-username counters.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# How many proxies in front of the app append to X-Forwarded-For: the client address is read
-# that many hops from the right, so a forged header cannot dodge lockouts or throttles.
-PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Internationalisation and time: store UTC, show each user's own zone ---------------------------

@@ -1,5 +1,5 @@
 """Every URL of the service: each app's pages under its own namespace, one REST API under
-``api/`` built from each app's routes, Django's auth views and the admin."""
+``api/`` built from each app's routes, the accounts pages and the admin."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -12,7 +12,6 @@ from rest_framework.routers import DefaultRouter
 
 from advisor import views
 from careers.accounts import urls as accounts_urls
-from careers.accounts import views as accounts_views
 from careers.comparisons import urls as comparisons_urls
 from careers.content import urls as content_urls
 from careers.core import views as core_views
@@ -48,10 +47,8 @@ urlpatterns = [
     path("comparisons/", include(comparisons_urls)),
     path("", include(plans_urls)),
     path("accounts/", include(accounts_urls)),
-    # Django's auth views keep their own names (login, logout, password_reset_done...).
-    path("accounts/login/", accounts_views.log_in, name="login"),
-    path("accounts/password_reset/", accounts_views.password_reset, name="password_reset"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # django-allauth's pages, and the old paths of Django's auth views redirecting to them.
+    path("accounts/", include(accounts_urls.auth_urlpatterns)),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/", include((api_urlpatterns, "api"))),
     re_path(r"^admin/careers/(?P<model_name>[a-z]+)/(?P<rest>.*)$", views.admin_moved),

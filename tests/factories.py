@@ -4,6 +4,7 @@ loaded the seeds, and builds its own otherwise, so a test needs the seeds only w
 """
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -39,6 +40,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     password = factory.django.Password(PASSWORD)
     profile = factory.RelatedFactory("tests.factories.ProfileFactory", factory_related_name="user")
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """The address as verified, as every account's is once its owner opened the link
+        (``verified_email=False``: a new account that has not yet)."""
+        if create and self.email and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email.lower(), defaults={"verified": True, "primary": True}
+            )
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

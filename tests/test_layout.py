@@ -133,8 +133,9 @@ def test_it_mirrors_the_apps_in_the_tests():
 def test_it_groups_templates_by_app():
     templates = ROOT / "templates"
     folders = {p.name for p in templates.iterdir() if p.is_dir()}
-    # admin/ and registration/ are the names Django's admin and auth views look for.
-    assert folders <= {*APPS, "admin", "registration"}
+    # admin/, registration/ (axes' lockout page), account/ and allauth/ are the names
+    # Django's admin, axes and django-allauth look for.
+    assert folders <= {*APPS, "admin", "registration", "account", "allauth"}
     assert {p.name for p in (templates / "admin").iterdir() if p.is_dir()} <= set(APPS)
 
 

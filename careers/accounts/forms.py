@@ -1,15 +1,21 @@
-"""Forms of sign-up and the profile. They parse and bound input; services do the writes."""
+"""Forms of sign-up, login and the profile. They parse and bound input; services do the writes."""
 
 from functools import cache
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
+from django.http import HttpRequest
 
 from careers.accounts.models import Profile, timezone_names
+from careers.accounts.services import profile_create
 
 DEFAULT_TIMEZONE = Profile._meta.get_field("timezone").default
+USERNAME_MAX_LENGTH = get_user_model()._meta.get_field("username").max_length
+EMAIL_MAX_LENGTH = get_user_model()._meta.get_field("email").max_length
 # The regions of the IANA database, as the time zone select groups them (with the name each
 # group shows). Every other name (the older ones, such as US/Eastern or Japan, and the fixed
 # Etc/GMT+5 kind) is still accepted, listed last, since a stored zone may be one of them.
@@ -58,6 +64,14 @@ def timezone_choices() -> TimezoneChoices:
     return choices
 
 
+def bound_email(field: forms.Field) -> None:
+    """Refuse an address longer than the column it is stored in (254). Django's email check
+    stops at 320 characters, and PostgreSQL would refuse the rest with an error page."""
+    field.max_length = EMAIL_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+    field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
+
+
 def timezone_preselect(field: forms.Field, *, current: str) -> None:
     """Mark a time zone field for core/static/core/timezone.js, which chooses the browser's
     time zone in it while it still holds the default. Without JavaScript nothing changes."""
@@ -65,32 +79,39 @@ def timezone_preselect(field: forms.Field, *, current: str) -> None:
         field.widget.attrs["data-timezone-default"] = current
 
 
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(
-        help_text="Used for password resets and, if you ask for them, weekly nudges."
-    )
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up (an email address and a password, twice) with the time zone every
+    schedule follows. No username: allauth makes one, so the form never says one is taken."""
+
     timezone = forms.ChoiceField(
         choices=timezone_choices,
         initial=DEFAULT_TIMEZONE,
         help_text="Your schedules and reminders follow this time zone.",
     )
     # core/form_body.html renders the fields in this order: who and where first, then passwords.
-    field_order = ["username", "email", "timezone", "password1", "password2"]
-
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
-        fields = ("username", "email")
+    field_order = ["email", "timezone", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = (
+            "We send a link to confirm it. It is used for password resets and, if you ask "
+            "for them, weekly nudges."
+        )
+        bound_email(self.fields["email"])
+        self.fields["password2"].label = "Password confirmation"
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
         if not self.is_bound:
             timezone_preselect(self.fields["timezone"], current=DEFAULT_TIMEZONE)
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
-        return email
+    def signup(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        """Called by allauth with the new account, before its address is stored."""
+        profile_create(user=user, timezone=self.cleaned_data["timezone"])
+
+    @transaction.atomic
+    def save(self, request: HttpRequest) -> AbstractBaseUser:
+        # The account, its profile and its address together, or none of them.
+        return super().save(request)
 
 
 class ProfileForm(forms.Form):
@@ -104,11 +125,32 @@ class ProfileForm(forms.Form):
             timezone_preselect(self.fields["timezone"], current=self.initial.get("timezone", ""))
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form, refusing a username longer than any account's (150) before it
-    reaches authentication: Django's form only tells the browser (``maxlength``)."""
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login by username or email address, refusing a login longer than any
+    account's (150 for a username, 254 for an address) before it reaches authentication,
+    so axes never records it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(username.max_length))
+        login = self.fields["login"]
+        login.label = "Username or email"
+        login.widget.attrs.update({"autocomplete": "username", "maxlength": str(EMAIL_MAX_LENGTH)})
+        self.fields["password"].help_text = ""
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+    def clean_login(self) -> str:
+        login = super().clean_login()
+        MaxLengthValidator(EMAIL_MAX_LENGTH if "@" in login else USERNAME_MAX_LENGTH)(login)
+        return login
+
+
+class EmailChangeForm(allauth_forms.AddEmailForm):
+    """allauth's new address for an account (confirmed by a link before it replaces the
+    current one), bounded like the column that stores it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_email(self.fields["email"])
+        self.fields["email"].label = "New email address"
+        self.fields["email"].widget.attrs.pop("placeholder", None)

@@ -1,32 +1,17 @@
-"""Sign-up, the profile page, and the password reset that names the site from settings."""
+"""The profile page, and the addresses of Django's auth views from before the accounts moved
+to django-allauth (its own views serve every other accounts page)."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from careers.accounts.forms import LoginForm, ProfileForm, SignupForm
-from careers.accounts.services import profile_get_or_create, profile_update, user_create
+from careers.accounts.forms import ProfileForm
+from careers.accounts.services import profile_get_or_create, profile_update
 
-
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = user_create(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            timezone=form.cleaned_data["timezone"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Your account is ready.")
-        return redirect("dashboard")
-    return render(request, "accounts/signup.html", {"form": form})
+# The reset page says that the link that led there has expired.
+EXPIRED_LINK = "link=expired"
 
 
 @login_required
@@ -40,11 +25,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form, "profile": user_profile})
 
 
-# Links in emails use SITE_URL, not whatever Host header the request carried.
-password_reset = auth_views.PasswordResetView.as_view(
-    email_template_name="registration/password_reset_email.txt",
-    extra_email_context={"site_url": settings.SITE_URL, "site_title": settings.SITE_NAME},
-)
-
-
-log_in = auth_views.LoginView.as_view(authentication_form=LoginForm)
+def old_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A reset link emailed before the move (``/accounts/reset/<uid>/<token>/``). Its token
+    is of Django's own form, which allauth does not read, and it was valid for a day: send
+    the reader to ask for a new link, saying why. The notice rides in the address, not in
+    the session, so the redirect can be permanent and still say it."""
+    return HttpResponsePermanentRedirect(f"{reverse('account_reset_password')}?{EXPIRED_LINK}")

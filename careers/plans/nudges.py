@@ -27,6 +27,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from careers.accounts.selectors import user_email_verified, verified_emails_prefetch
 from careers.content.feedback import advice_shown
 from careers.content.models import AdviceItem, Tip
 from careers.plans.emails import nudge_email, nudge_message_id
@@ -245,11 +246,13 @@ def _is_permanent(error: smtplib.SMTPException) -> bool:
 
 def deliveries_for_sending(*, delivery_ids: Iterable[int]) -> list[NudgeDelivery]:
     """Deliveries with everything their emails need, in a fixed number of queries for any
-    number of them: plan, learner and track (1), courses, project steps, check-ins (3)."""
+    number of them: plan, learner and track (1), courses, project steps, check-ins and the
+    learners' verified addresses (4)."""
     return list(
         NudgeDelivery.objects.filter(pk__in=list(delivery_ids))
         .select_related("plan__owner", "plan__track")
         .prefetch_related("plan__track__courses", "plan__track__project_steps", "plan__checkins")
+        .prefetch_related(verified_emails_prefetch("plan__owner"))
         .order_by("pk")
     )
 
@@ -323,6 +326,10 @@ def _deliver(delivery: NudgeDelivery, chunk: _Chunk) -> str:
         return _finish(delivery, Status.FAILED, error="Nudges were turned off before sending.")
     if not plan.owner.email:
         return _finish(delivery, Status.FAILED, error="The learner has no email address.")
+    if not user_email_verified(user=plan.owner):
+        return _finish(
+            delivery, Status.FAILED, error="The learner has not verified their email address."
+        )
 
     last_sent = chunk.last_sent.setdefault(plan.owner_id, {})
     tip = tip_choose(tips=chunk.tips_by_track[plan.track_id], last_sent=last_sent)

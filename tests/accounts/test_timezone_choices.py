@@ -60,7 +60,6 @@ class TimezoneSelect(HTMLParser):
 
 def sign_up_data(**overrides) -> dict[str, str]:
     return {
-        "username": "alice",
         "email": "alice@example.com",
         "timezone": "UTC",
         "password1": PASSWORD,
@@ -133,7 +132,7 @@ def test_it_keeps_utc_when_sign_up_is_sent_without_javascript(client, db):
     response = client.post("/accounts/signup/", sign_up_data(timezone=select.selected[0]))
 
     assert response.status_code == 302
-    assert get_user_model().objects.get(username="alice").profile.timezone == "UTC"
+    assert get_user_model().objects.get(email="alice@example.com").profile.timezone == "UTC"
 
 
 def test_it_marks_the_profile_for_the_browsers_zone_only_while_it_holds_utc(client, db):

@@ -27,7 +27,7 @@ def one_of_everything(seeded, alice, client):
     """A row in every admin table, including django-axes' login logs."""
     Group.objects.create(name="Editors")
     Token.objects.create(user=alice)
-    client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    client.post("/accounts/login/", {"login": "alice", "password": "wrong"})
     plan = LearningPlanFactory(owner=alice, track=LearningTrack.objects.get())
     WeeklyCheckinFactory(plan=plan, study_days_done=1)
     NudgeDelivery.objects.create(

@@ -10,6 +10,8 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from allauth.account.forms import default_token_generator as reset_tokens
+from allauth.account.utils import user_pk_to_url_str
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -207,7 +209,7 @@ def axes_usernames() -> list[str]:
 
 @pytest.mark.parametrize("length", [151, 256, 5_000])
 def test_it_refuses_a_web_login_with_an_overlong_username(client, alice, length):
-    response = client.post("/accounts/login/", {"username": "a" * length, "password": "x"})
+    response = client.post("/accounts/login/", {"login": "a" * length, "password": "x"})
 
     assert response.status_code == 200
     assert "at most 150 characters" in response.content.decode()
@@ -216,10 +218,27 @@ def test_it_refuses_a_web_login_with_an_overlong_username(client, alice, length)
     assert axes_usernames() == []
 
 
+@pytest.mark.parametrize("length", [255, 5_000])
+def test_it_refuses_a_web_login_with_an_overlong_email_address(client, alice, length):
+    address = "a" * (length - len("@example.com")) + "@example.com"
+
+    response = client.post("/accounts/login/", {"login": address, "password": "x"})
+
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert axes_usernames() == []
+
+
 def test_it_still_counts_a_failed_web_login_of_an_ordinary_username(client, alice):
-    client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    client.post("/accounts/login/", {"login": "alice", "password": "wrong"})
 
     assert axes_usernames() == ["alice", "alice"]
+
+
+def test_it_counts_a_failed_web_login_by_email_address_too(client, alice):
+    client.post("/accounts/login/", {"login": "alice@example.com", "password": "wrong"})
+
+    assert axes_usernames() == ["alice@example.com", "alice@example.com"]
 
 
 def test_it_records_an_overlong_admin_login_cut_to_what_axes_can_store(client, alice):
@@ -390,8 +409,12 @@ WEB_FORMS = {
     "profile": "/accounts/profile/",
     "sign-up": "/accounts/signup/",
     "login": "/accounts/login/",
+    "password reset": "/accounts/password/reset/",
+    "password reset from key": "/accounts/password/reset/key/{reset_uid}-set-password/",
+    "password change": "/accounts/password/change/",
+    "email address": "/accounts/email/",
 }
-ANONYMOUS_FORMS = {"sign-up", "login"}
+ANONYMOUS_FORMS = {"sign-up", "login", "password reset", "password reset from key"}
 FORM_CONTENT = "application/x-www-form-urlencoded"
 
 
@@ -421,6 +444,12 @@ def owner_pages(seeded, alice, client):
     plan = LearningPlanFactory(owner=alice, track=LearningTrack.objects.get(), start_date=start)
     ids = {"comparison": comparison.pk, "option": startup.pk, "plan": plan.pk}
     ids["week"] = week_start(start).isoformat()
+    # The link of a reset email, opened: allauth keeps its key in the session and shows the
+    # form at a URL without it.
+    ids["reset_uid"] = user_pk_to_url_str(alice)
+    key = f"{ids['reset_uid']}-{reset_tokens.make_token(alice)}"
+    opened = client.get(f"/accounts/password/reset/key/{key}/")
+    assert opened["Location"] == WEB_FORMS["password reset from key"].format(**ids)
     return client, alice, ids
 
 

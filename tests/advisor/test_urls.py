@@ -13,8 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from careers.content.models import AdviceItem, LearningTrack
 from careers.content.snapshots import item_snapshot
@@ -70,17 +73,12 @@ OLD_PATHS = [
     (f"/nudges/action/{ACTION_TOKEN}/", "plans:nudge_action"),
     (f"/nudges/unsubscribe/{UNSUBSCRIBE_TOKEN}/", "plans:nudge_unsubscribe"),
     (f"/nudges/helpful/{HELPFUL_TOKEN}/", "plans:nudge_helpful"),
-    # Accounts, and Django's auth views (django.contrib.auth.urls)
+    # Accounts, and Django's auth views (django.contrib.auth.urls): those django-allauth
+    # serves at other paths redirect there (MOVED_AUTH_PAGES below).
     ("/accounts/signup/", "accounts:signup"),
     ("/accounts/profile/", "accounts:profile"),
     ("/accounts/login/", "login"),
     ("/accounts/logout/", "logout"),
-    ("/accounts/password_change/", "password_change"),
-    ("/accounts/password_change/done/", "password_change_done"),
-    ("/accounts/password_reset/", "password_reset"),
-    ("/accounts/password_reset/done/", "password_reset_done"),
-    ("/accounts/reset/MTI/d3k9zq-4f1c8e0b2a7d6c5e9f3b1a0d8c7e6f5a/", "password_reset_confirm"),
-    ("/accounts/reset/done/", "password_reset_complete"),
     ("/healthz", "healthz"),
     # API: token, schema, docs (careers/api/urls.py)
     ("/api/auth/token/", "api:token"),
@@ -139,6 +137,67 @@ def test_it_still_answers_every_address_of_before_the_split(path, name):
 
     assert match.view_name == name
     assert reverse(match.view_name, args=match.args, kwargs=match.kwargs) == path
+
+
+# Django's auth views that django-allauth serves at paths of its own, and where each old
+# path leads now (a permanent redirect). A reset link emailed before the move carries a
+# token of Django's form, which allauth does not read: it leads to the reset page, which
+# says the link has expired.
+OLD_RESET_LINK = "/accounts/reset/MTI/d3k9zq-4f1c8e0b2a7d6c5e9f3b1a0d8c7e6f5a/"
+MOVED_AUTH_PAGES = [
+    ("/accounts/password_change/", "/accounts/password/change/", "password_change"),
+    ("/accounts/password_change/done/", "/accounts/password/change/", "password_change"),
+    ("/accounts/password_reset/", "/accounts/password/reset/", "account_reset_password"),
+    (
+        "/accounts/password_reset/done/",
+        "/accounts/password/reset/done/",
+        "account_reset_password_done",
+    ),
+    (OLD_RESET_LINK, "/accounts/password/reset/?link=expired", "account_reset_password"),
+    (
+        "/accounts/reset/done/",
+        "/accounts/password/reset/key/done/",
+        "account_reset_password_from_key_done",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "name"), MOVED_AUTH_PAGES, ids=[old for old, _, _ in MOVED_AUTH_PAGES]
+)
+def test_it_redirects_an_old_auth_address_to_the_page_that_replaced_it(
+    client, alice, old, new, name
+):
+    client.force_login(alice)
+
+    response = client.get(old)
+
+    assert response.status_code == 301
+    assert response["Location"] == new
+    assert resolve(urlsplit(new).path).view_name == name
+    assert client.get(new).status_code == 200
+
+
+def test_it_keeps_the_query_of_an_old_auth_address(client, db):
+    response = client.get("/accounts/password_reset/?next=/plans/")
+
+    assert response["Location"] == "/accounts/password/reset/?next=/plans/"
+
+
+def test_it_says_an_old_reset_link_has_expired_on_the_page_it_leads_to(client, alice):
+    # A real link of the old form, still within its day when the accounts moved.
+    uid = urlsafe_base64_encode(force_bytes(alice.pk))
+    link = f"/accounts/reset/{uid}/{default_token_generator.make_token(alice)}/"
+
+    response = client.get(link, follow=True)
+
+    assert response.redirect_chain == [("/accounts/password/reset/?link=expired", 301)]
+    assert response.status_code == 200
+    assert "That reset link has expired" in response.content.decode()
+    assert (
+        "That reset link has expired"
+        not in client.get("/accounts/password/reset/").content.decode()
+    )
 
 
 # Every model the single app registered in the admin, and the app that holds it now.

@@ -92,6 +92,7 @@ def worker_tree_memory(processes: list[psutil.Process]) -> tuple[int, int]:
 
 
 def create_plans(count: int) -> None:
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
@@ -114,6 +115,9 @@ def create_plans(count: int) -> None:
             for i in range(size)
         )
         Profile.objects.bulk_create(Profile(user=user, timezone="Europe/London") for user in users)
+        EmailAddress.objects.bulk_create(
+            EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
+        )
         LearningPlan.objects.bulk_create(
             LearningPlan(
                 owner=user,

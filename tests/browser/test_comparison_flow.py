@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from careers.content.models import Criterion
+from tests.browser.accounts import sign_up
 from tests.browser.conftest import csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,16 +22,6 @@ PASSWORD = "a-long-and-unusual-passphrase"
 BIG_COMPANY = "Megacorp"
 STARTUP = "Small Startup"
 PHD = "State University (Robotics lab)"
-
-
-def sign_up(page, username: str) -> None:
-    page.goto("/accounts/signup/")
-    page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("Email", exact=True).fill(f"{username}@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def add_option(page, path: str, fields: dict[str, str]) -> None:
@@ -55,7 +46,7 @@ def answer(page, answers: dict[str, str | int]) -> None:
 
 
 def test_it_compares_three_offers_from_sign_up_to_results(page, seeded_live, artifacts):
-    sign_up(page, "dana")
+    sign_up(page, "dana@example.com", PASSWORD)
     page.get_by_role("link", name="New comparison").first.click()
     page.get_by_label("Title").fill("After the interviews")
     page.get_by_role("button", name="Create comparison").click()

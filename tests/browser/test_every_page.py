@@ -16,11 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from careers.comparisons.sharing import share_enable
 from careers.content.models import AdviceItem
@@ -81,7 +81,11 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
     this_week = week_start(timezone.localdate())
     advice = AdviceItem.objects.published().first()
     c, o, p = comparison.pk, first.pk, plan.pk
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    uid = user_pk_to_url_str(user)
+    # A newcomer's confirmation link, as the sign-up email carries it.
+    newcomer = UserFactory(username="newcomer", verified_email=False)
+    address = EmailAddress.objects.create(user=newcomer, email=newcomer.email, primary=True)
+    confirmation_key = EmailConfirmationHMAC(address).key
 
     def action(name: str, papers: int | None = None) -> str:
         token = nudge_action_token(plan_id=p, week=this_week, action=name, papers=papers)
@@ -95,13 +99,18 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
         Visit("path: industry team", "/paths/industry-team/"),
         Visit("log in", "/accounts/login/"),
         Visit("sign up", "/accounts/signup/"),
-        Visit("password reset", "/accounts/password_reset/"),
-        Visit("password reset sent", "/accounts/password_reset/done/"),
+        Visit("check your email", "/accounts/confirm-email/"),
+        Visit("confirm email address", f"/accounts/confirm-email/{confirmation_key}/"),
+        Visit("confirmation link not valid", "/accounts/confirm-email/cut-off/"),
+        Visit("password reset", "/accounts/password/reset/"),
+        Visit("password reset: old link expired", "/accounts/reset/MTI/old-token/"),
+        Visit("password reset sent", "/accounts/password/reset/done/"),
         Visit(
             "password reset: new password",
-            f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/",
+            f"/accounts/password/reset/key/{uid}-{default_token_generator.make_token(user)}/",
         ),
-        Visit("password reset done", "/accounts/reset/done/"),
+        Visit("password reset: link not valid", f"/accounts/password/reset/key/{uid}-cut-off/"),
+        Visit("password reset done", "/accounts/password/reset/key/done/"),
         Visit(
             "shared comparison",
             reverse("comparisons:comparison_shared", args=[comparison.share_token]),
@@ -143,7 +152,9 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
             f"/plans/{p}/weeks/{(checkin.week_start + timedelta(days=7)).isoformat()}/",
         ),
         Visit("profile", "/accounts/profile/"),
-        Visit("password change", "/accounts/password_change/"),
+        Visit("password change", "/accounts/password/change/"),
+        Visit("email address", "/accounts/email/"),
+        Visit("log out", "/accounts/logout/"),
     ]
     return public, signed_in, user
 
@@ -218,7 +229,7 @@ def open_every_page(browser, live_server, width: int) -> tuple[dict, dict]:
     try:
         visit(public)
         page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Username or email").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url("**/dashboard/")

@@ -16,7 +16,7 @@ import pytest
 from django import forms
 
 import careers
-from careers.accounts.forms import LoginForm, ProfileForm, SignupForm
+from careers.accounts.forms import EmailChangeForm, LoginForm, ProfileForm, SignupForm
 from careers.accounts.models import Profile
 from careers.comparisons.forms import (
     ComparisonForm,
@@ -48,6 +48,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOT_EDIT_FORMS = {
     SignupForm: "creates an account; it has nothing stored to show",
     LoginForm: "logs in; it stores nothing",
+    EmailChangeForm: "takes a new address to confirm; the stored one is shown, not edited",
     AdviceFilterForm: "filters a list (GET); it stores nothing",
     ServiceForm: "the base class of the project's edit forms",
 }
@@ -165,7 +166,7 @@ def test_it_has_a_round_trip_for_every_form_that_edits_stored_data():
 
 def log_in(page, user) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Username or email").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/dashboard/")

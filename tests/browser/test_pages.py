@@ -7,7 +7,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/advice/", "/paths/phd/", "/paths/startup/", "/accounts/login/", "/accounts/signup/"],
+    [
+        "/",
+        "/advice/",
+        "/paths/phd/",
+        "/paths/startup/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+    ],
 )
 def test_it_renders_pages_without_csp_violations(page, seeded_live, url):
     response = page.goto(url)
@@ -48,7 +56,7 @@ def test_it_lets_keyboard_users_skip_to_the_content(page, seeded_live):
 
 
 def test_it_labels_every_form_field(page, seeded_live):
-    for url in ("/accounts/signup/", "/accounts/login/", "/advice/", "/accounts/password_reset/"):
+    for url in ("/accounts/signup/", "/accounts/login/", "/advice/", "/accounts/password/reset/"):
         page.goto(url)
         unlabeled = page.evaluate(
             """() => [...document.querySelectorAll('main input, main select, main textarea')]

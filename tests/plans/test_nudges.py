@@ -93,10 +93,10 @@ def test_it_delivers_a_chunk_in_two_queries_per_email_plus_a_fixed_few(track, co
         outcomes, retry = nudges.nudges_deliver(delivery_ids=chunk)
     assert outcomes == {"sent": count}
     assert retry == []
-    # Deliveries with plan, learner and track; courses; steps; check-ins; tips; last tips;
-    # the advice rotation; counting the advice shown (stats rows insert, one update: every
-    # plan here is in the same week, so every email shows the same item).
-    assert len(queries) == 9 + 2 * count
+    # Deliveries with plan, learner and track; courses; steps; check-ins; verified addresses;
+    # tips; last tips; the advice rotation; counting the advice shown (stats rows insert, one
+    # update: every plan here is in the same week, so every email shows the same item).
+    assert len(queries) == 10 + 2 * count
 
 
 def test_it_leaves_a_delivery_claimed_by_another_worker_alone(plan, smtp_sink):
