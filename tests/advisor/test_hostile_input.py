@@ -241,11 +241,18 @@ def test_it_counts_a_failed_web_login_by_email_address_too(client, alice):
     assert axes_usernames() == ["alice@example.com", "alice@example.com"]
 
 
-def test_it_records_an_overlong_admin_login_cut_to_what_axes_can_store(client, alice):
+def test_it_refuses_an_overlong_admin_login_before_it_reaches_axes(client, alice):
     response = client.post("/admin/login/", {"username": "a" * 5_000, "password": "x"})
 
     assert response.status_code == 200
-    assert axes_usernames() == ["a" * 255, "a" * 255]
+    assert "at most 150 characters" in response.content.decode()
+    assert axes_usernames() == []
+
+
+def test_it_still_counts_a_failed_admin_login_of_an_ordinary_username(client, alice):
+    client.post("/admin/login/", {"username": "alice", "password": "wrong"})
+
+    assert axes_usernames() == ["alice", "alice"]
 
 
 @pytest.mark.parametrize("length", [151, 256, 5_000])
