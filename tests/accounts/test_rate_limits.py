@@ -18,10 +18,7 @@ from rest_framework.test import APIClient
 
 from tests.accounts.mailbox import sent_to
 from tests.factories import PASSWORD, UserFactory
-from tests.processes import ROOT, child_env, run_manage, settings_of
-
-# A Redis database no other test uses: this test empties it.
-SPARE_REDIS = "redis://127.0.0.1:6379/13"
+from tests.processes import REDIS_SERVER, ROOT, RedisServer, child_env, run_manage, settings_of
 
 
 def limit(action: str, per: str) -> int:
@@ -147,17 +144,15 @@ def test_it_reads_the_rate_limits_from_the_environment(tmp_path):
     assert values["ACCOUNT_RATE_LIMITS['signup']"] == "3/10m/ip"
 
 
-def spare_redis():
-    """The spare Redis database, emptied, or a skip when no Redis answers."""
-    import redis
-
-    connection = redis.Redis.from_url(SPARE_REDIS, socket_connect_timeout=0.5)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379 to share between processes")
-    connection.flushdb()
-    return connection
+@pytest.fixture
+def shared_redis():
+    """A Redis of this test's own on a free port, for the processes to share."""
+    if not REDIS_SERVER:
+        pytest.skip("redis-server is not installed: no Redis to share between processes")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 def ask_for_resets(address: str, times: int, *extra: str, **env: str) -> dict:
@@ -175,19 +170,15 @@ def ask_for_resets(address: str, times: int, *extra: str, **env: str) -> dict:
 
 
 @pytest.mark.integration
-def test_it_holds_the_reset_limit_across_processes_sharing_redis(tmp_path):
-    redis = spare_redis()
+def test_it_holds_the_reset_limit_across_processes_sharing_redis(tmp_path, shared_redis):
     allowed = limit("reset_password", "key")
     # One database both processes use, as every web process of a deployment does.
     run_manage(["migrate", "--noinput", "-v0"], VAR_DIR=str(tmp_path))
-    shared = {"REDIS_URL": SPARE_REDIS, "VAR_DIR": str(tmp_path)}
-    try:
-        first = ask_for_resets("sam@example.com", allowed, "--create", **shared)
-        second = ask_for_resets("sam@example.com", 1, **shared)
-        # Without the shared cache, a process counts alone and would send again.
-        alone = ask_for_resets("sam@example.com", 1, VAR_DIR=str(tmp_path))
-    finally:
-        redis.flushdb()
+    shared = {"REDIS_URL": shared_redis.url, "VAR_DIR": str(tmp_path)}
+    first = ask_for_resets("sam@example.com", allowed, "--create", **shared)
+    second = ask_for_resets("sam@example.com", 1, **shared)
+    # Without the shared cache, a process counts alone and would send again.
+    alone = ask_for_resets("sam@example.com", 1, VAR_DIR=str(tmp_path))
 
     assert first == {"statuses": [302] * allowed, "sent": allowed}
     assert second == {"statuses": [429], "sent": 0}
