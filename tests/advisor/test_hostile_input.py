@@ -24,7 +24,7 @@ from careers.content.models import LearningTrack
 from careers.core.api import JSONRenderer
 from careers.plans.models import WeeklyCheckin
 from careers.plans.schedule import week_start
-from tests.drf import error_messages
+from tests.drf import error_messages, server_error_or_unreadable
 from tests.factories import (
     AdviceItemFactory,
     AnswerFactory,
@@ -366,18 +366,6 @@ def _url(path: str, ids: dict) -> str:
     for name, value in ids.get(path.split("/")[2], {}).items():
         path = path.replace("{" + name + "}", str(value))
     return path
-
-
-def server_error_or_unreadable(response) -> str | None:
-    """What is wrong with an answer to a hostile body, or None: a 4xx must say why in JSON."""
-    if response.status_code >= 500:
-        return f"{response.status_code}: {response.content[:200]!r}"
-    if response.status_code >= 400:
-        if not response["Content-Type"].startswith("application/json"):
-            return f"{response.status_code} as {response['Content-Type']}"
-        if not any(error_messages(response.json())):
-            return f"{response.status_code} without a message: {response.content[:200]!r}"
-    return None
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from careers.content.models import AdviceItem, LearningTrack, RedFlagRule
-from tests.drf import error_messages
+from tests.drf import server_error_or_unreadable
 from tests.factories import (
     AnswerFactory,
     ComparisonFactory,
@@ -105,19 +105,6 @@ def stored() -> str:
     return serializers.serialize("json", [row for m in models for row in m.objects.order_by("pk")])
 
 
-def readable_refusal(response) -> str | None:
-    """What is wrong with the answer, or None: a 4xx must say why, in JSON."""
-    if response.status_code >= 500:
-        return f"{response.status_code}: {response.content[:200]!r}"
-    if response.status_code < 400:
-        return None
-    if not response["Content-Type"].startswith("application/json"):
-        return f"{response.status_code} as {response['Content-Type']}"
-    if not any(error_messages(response.json())):
-        return f"{response.status_code} without a message: {response.content[:200]!r}"
-    return None
-
-
 @pytest.mark.parametrize(
     ("method", "path", "name", "where"),
     CASES,
@@ -140,7 +127,7 @@ def test_it_refuses_every_hostile_parameter_with_a_readable_client_error(
         response = client.generic(
             method.upper(), url, json.dumps({}).encode(), content_type="application/json"
         )
-        problem = readable_refusal(response)
+        problem = server_error_or_unreadable(response)
         if where == "path" and response.status_code < 400:
             problem = f"{response.status_code}: a hostile {name} was taken as an address"
         if before is not None and stored() != before:
