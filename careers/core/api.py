@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, parsers, renderers, serializers
 from rest_framework.serializers import as_serializer_error
 from rest_framework.utils import json
-from rest_framework.views import exception_handler as drf_exception_handler
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
@@ -48,6 +47,11 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         exc = exceptions.ParseError(str(exc))
+    # Imported here: rest_framework.views reads the renderer setting, which names this
+    # module's JSONRenderer, so importing it at the top made this module importable only
+    # after DRF's views.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     return drf_exception_handler(exc, context)
 
 
