@@ -9,7 +9,7 @@ VENV := .venv
 UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help uv install migrate seeds demo-user run test test-fast lint format check-migrations screenshots bench-nudges clean
+.PHONY: help uv install migrate seeds demo-user run test test-fast lint format check-migrations screenshots bench-nudges bench-web clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -74,6 +74,11 @@ screenshots: install  ## Refresh the README's screenshots from the browser tests
 
 bench-nudges: install  ## Benchmark nudge dispatch and delivery (PLANS=10000; needs PostgreSQL and Redis)
 	$(VENV)/bin/python -m tests.benchmarks.nudges --plans $(or $(PLANS),10000)
+
+# wrk from Debian when it is missing (the load generator the web benchmark runs).
+bench-web: install  ## Benchmark pages and API endpoints against a bare view under gunicorn (needs PostgreSQL)
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(VENV)/bin/python -m tests.benchmarks.web $(if $(DURATION),--duration $(DURATION)) $(if $(RUNS),--runs $(RUNS))
 
 clean:  ## Remove the local database, broker folder and mail folder
 	rm -rf var
