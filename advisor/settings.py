@@ -147,6 +147,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOGGER = "advisor.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Advice "shown" counts wait in the cache (careers.content.feedback). Beat writes a shared
+# cache's every minute; a cache of the process's own memory is written by the process
+# itself, at most this many seconds after its last write (None: never, beat alone).
+ADVICE_SHOWN_FLUSH_SECONDS = None if REDIS_URL else 60
 
 # Celery ------------------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"

@@ -3,6 +3,7 @@ admin addresses of before the apps were split."""
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
@@ -10,16 +11,24 @@ from careers.comparisons.selectors import comparison_list
 from careers.content.selectors import path_list
 from careers.plans.selectors import plan_list, plan_progress
 
+# The dashboard lists this many comparisons and links to the rest.
+DASHBOARD_COMPARISONS = 5
+
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """A fixed number of queries however many comparisons, plans and check-ins there are:
+    one more comparison than shown is read (to know whether to link to the rest), and each
+    plan's progress reads its check-ins and its track's courses and steps prefetched."""
+    plans = list(plan_list(owner=request.user))
+    prefetch_related_objects(plans, "checkins", "track__courses", "track__project_steps")
     return render(
         request,
         "dashboard.html",
         {
             "paths": path_list(),
-            "comparisons": comparison_list(owner=request.user),
-            "plan_progresses": [plan_progress(plan=plan) for plan in plan_list(owner=request.user)],
+            "comparisons": list(comparison_list(owner=request.user)[: DASHBOARD_COMPARISONS + 1]),
+            "plan_progresses": [plan_progress(plan=plan) for plan in plans],
         },
     )
 

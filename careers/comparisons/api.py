@@ -6,6 +6,7 @@ answer 404, never 403: their existence is not disclosed.
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -13,13 +14,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from careers.comparisons import selectors, services
+from careers.comparisons.conditional import etag_of, not_modified, privately_cached
+from careers.comparisons.freshness import API_DEFERS, comparison_with_result, result_state
 from careers.comparisons.models import MAX_OPTIONS, Answer, Comparison, Option
 from careers.comparisons.serializers import (
     AnswerSerializer,
     ComparisonResultSerializer,
     ComparisonSerializer,
     OptionSerializer,
-    comparison_result_data,
 )
 
 
@@ -70,11 +72,36 @@ class ComparisonViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(self.get_queryset().get(pk=copy.pk))
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ComparisonResultSerializer)
+    @extend_schema(
+        responses={
+            200: ComparisonResultSerializer,
+            304: OpenApiResponse(
+                description="Not modified: the ETag sent in If-None-Match is still current."
+            ),
+        },
+        description=(
+            "The comparison's result. Scored once per change of its options, answers or "
+            "weights, of the published criteria and red-flag rules, or of the scoring "
+            "version; read back otherwise. Answers with an ETag: send it as If-None-Match "
+            "to get 304 Not Modified, with no body, while nothing changed."
+        ),
+    )
     def result(self, request, pk=None):
-        comparison = get_object_or_404(Comparison, pk=pk, owner=request.user)
-        view = services.comparison_result_store(comparison=comparison)
-        return Response(comparison_result_data(view))
+        comparison = comparison_with_result(owner=request.user, comparison_id=pk, defer=API_DEFERS)
+        if comparison is None:
+            raise Http404("No such comparison.")
+        state = result_state(comparison=comparison)
+        # The payload is a function of the key alone, so a client holding the current key's
+        # copy needs none, even before a stale stored row is rewritten. Only JSON is
+        # revalidated: the browsable API's page shows the viewer and carries forms.
+        etag = None
+        if request.accepted_renderer.format == "json":
+            etag = etag_of(["result", state.key, request.user.pk, request.accepted_media_type])
+        response = not_modified(request, etag)
+        if response is None:
+            stored = services.comparison_result_current(state=state)
+            response = Response(stored.payload)
+        return privately_cached(response, etag)
 
 
 class OptionViewSet(viewsets.ModelViewSet):

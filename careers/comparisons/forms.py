@@ -8,8 +8,14 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 
-from careers.comparisons.models import UNKNOWN, Answer, Comparison, Option, WeightOverride
-from careers.comparisons.services import COUNT_MAX
+from careers.comparisons.models import (
+    COUNT_MAX,
+    UNKNOWN,
+    Answer,
+    Comparison,
+    Option,
+    WeightOverride,
+)
 from careers.content.models import CareerPath, Criterion
 from careers.content.selectors import criteria_by_category, path_list
 from careers.core.forms import DateInput, ServiceForm, model_bounds, model_form_field

@@ -4,6 +4,7 @@ Scoring lives in ``careers.scoring`` (pure functions); these models only hold wh
 typed, with the limits that keep one comparison small enough to score in a few queries.
 """
 
+import re
 import secrets
 
 from django.conf import settings
@@ -18,6 +19,25 @@ NOTES_MAX_LENGTH = 5000
 ANSWER_NOTE_MAX_LENGTH = 1000
 UNKNOWN = "unknown"
 MONEY_MAX = 100_000_000
+# The largest count an answer takes (people met, say): far past any real answer.
+COUNT_MAX = 1000
+# The form of a criterion's key, which requests name criteria by.
+KEY_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+# What a user sets on an option, in the order forms and exports show it.
+OPTION_FIELDS = (
+    "path",
+    "organisation",
+    "team",
+    "location",
+    "manager_name",
+    "base_salary",
+    "bonus",
+    "equity_per_year",
+    "stipend",
+    "currency",
+    "offer_deadline",
+    "notes",
+)
 
 money_validators = [MinValueValidator(0), MaxValueValidator(MONEY_MAX)]
 currency_validator = RegexValidator(
@@ -43,6 +63,13 @@ class Comparison(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped (in SQL, ``F() + 1``) by every service that changes what the comparison's result
+    # or its page shows: its options, answers, weights, title, notes and deadline. A stored
+    # result and a cached page are keyed by it (``freshness.result_key``). A counter rather
+    # than ``updated_at``: two writes within one tick of a clock (or under a frozen clock)
+    # still give two values. Never written by ``save()`` of a whole row: a stale instance
+    # would put an old value back.
+    inputs_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -138,7 +165,11 @@ class WeightOverride(models.Model):
 
 
 class ComparisonResult(models.Model):
-    """The last result computed for a comparison, with the scoring version and weights used."""
+    """The last result computed for a comparison, with the scoring version and weights used.
+
+    ``input_fingerprint`` is the ``freshness.result_key`` of the inputs it was computed
+    from: while the key is unchanged the row is the result, read instead of scored again.
+    """
 
     comparison = models.OneToOneField(Comparison, on_delete=models.CASCADE, related_name="result")
     scoring_version = models.CharField(max_length=20)
@@ -150,6 +181,11 @@ class ComparisonResult(models.Model):
         'as {"criteria": {key: version}, "red_flags": {key: version}}.',
     )
     input_fingerprint = models.CharField(max_length=64)
+    payload = models.JSONField(
+        default=dict,
+        help_text="The result as GET /api/comparisons/{id}/result/ shows it, kept so that "
+        "an unchanged result is answered without scoring or serialising it again.",
+    )
     computed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -60,6 +60,8 @@ class ComparisonResultView:
     # The stored result as it was before this view was scored (set by
     # comparison_result_store): what the user last saw, to say what changed since.
     previous_result: ComparisonResult | None = None
+    # False when the score was read back from a stored result that is still current.
+    rescored: bool = True
 
     @cached_property
     def content_versions_note(self) -> ContentVersionsNote:
@@ -80,23 +82,28 @@ def rule_spec(rule: RedFlagRule) -> RuleSpec:
     )
 
 
-def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
-    """Score a comparison from the database in a fixed number of queries.
+def _stored_score(stored: ComparisonResult | None) -> ComparisonScore | None:
+    if stored is None:
+        return None
+    try:
+        return ComparisonScore.from_dict(stored.data)
+    except (KeyError, TypeError):
+        # Written in another shape (an earlier scoring version): scored again instead.
+        return None
 
-    Options (1), answers (1), criteria with their paths (2), weight overrides (1) and rules
-    (1): the count does not grow with the number of options or criteria.
-    """
-    options = list(option_list(comparison=comparison))
-    answers = Answer.objects.filter(option__comparison=comparison).select_related("criterion")
-    by_option: dict[int, dict[str, Answer]] = {}
-    for answer in answers:
-        by_option.setdefault(answer.option_id, {})[answer.criterion.key] = answer
 
-    by_path = criteria_for_paths()
+def _score(
+    comparison: Comparison,
+    options: list[Option],
+    by_option: dict[int, dict[str, Answer]],
+    by_path: dict[int, list[Criterion]],
+    all_criteria: dict[str, Criterion],
+) -> tuple[ComparisonScore, dict[str, int], list[RedFlagRule]]:
+    """The score, the weights it used and the rules it applied (2 queries: the overrides
+    and the rules)."""
     overrides = dict(
         WeightOverride.objects.filter(comparison=comparison).values_list("criterion_id", "weight")
     )
-    all_criteria = {c.key: c for crits in by_path.values() for c in crits}
     weights = {
         c.key: overrides.get(c.pk, c.default_weight)
         for c in sorted(all_criteria.values(), key=lambda c: (c.position, c.key))
@@ -106,7 +113,6 @@ def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
         .filter(criterion__status=Status.PUBLISHED)
         .select_related("criterion")
     )
-    rules = [rule_spec(rule) for rule in rule_rows]
     inputs = [
         OptionInput(
             id=option.pk,
@@ -119,7 +125,44 @@ def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
         )
         for option in options
     ]
+    return comparison_score(inputs, [rule_spec(rule) for rule in rule_rows]), weights, rule_rows
+
+
+def comparison_result(
+    *, comparison: Comparison, stored: ComparisonResult | None = None
+) -> ComparisonResultView:
+    """Score a comparison from the database in a fixed number of queries.
+
+    Options (1), answers (1), criteria with their paths (2), weight overrides (1) and rules
+    (1): the count does not grow with the number of options or criteria.
+
+    ``stored`` is a stored result the caller knows to be current (``freshness``): its score
+    and weights are read back instead, and neither the overrides nor the rules are read
+    (4 queries, nothing scored).
+    """
+    options = list(option_list(comparison=comparison))
+    answers = Answer.objects.filter(option__comparison=comparison).select_related("criterion")
+    by_option: dict[int, dict[str, Answer]] = {}
+    for answer in answers:
+        by_option.setdefault(answer.option_id, {})[answer.criterion.key] = answer
+
+    by_path = criteria_for_paths()
+    all_criteria = {c.key: c for crits in by_path.values() for c in crits}
     asked = {c.key for o in options for c in by_path.get(o.path_id, [])}
+    score = _stored_score(stored)
+    if score is not None and set(stored.weights) == set(all_criteria):
+        weights, rule_rows = dict(stored.weights), []
+        content_versions = stored.content_versions
+        rescored = False
+    else:
+        score, weights, rule_rows = _score(comparison, options, by_option, by_path, all_criteria)
+        content_versions = {
+            "criteria": {key: all_criteria[key].version for key in sorted(asked)},
+            "red_flags": {
+                rule.key: rule.version for rule in rule_rows if rule.criterion.key in asked
+            },
+        }
+        rescored = True
     # The weight split shown to the user covers the criteria its options are asked.
     used = asked or set(all_criteria)
     specs = [_criterion_spec(all_criteria[key], weights[key]) for key in used]
@@ -129,7 +172,7 @@ def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
     return ComparisonResultView(
         comparison=comparison,
         options=options,
-        score=comparison_score(inputs, rules),
+        score=score,
         weights=weights,
         criteria=all_criteria,
         answers=by_option,
@@ -137,12 +180,8 @@ def comparison_result(*, comparison: Comparison) -> ComparisonResultView:
         brand_weight=weights.get("brand_prestige") if brand else None,
         brand_share=round(weights.get("brand_prestige", 0) / total, 3) if brand else 0.0,
         rules={rule.key: rule for rule in rule_rows},
-        content_versions={
-            "criteria": {key: all_criteria[key].version for key in sorted(asked)},
-            "red_flags": {
-                rule.key: rule.version for rule in rule_rows if rule.criterion.key in asked
-            },
-        },
+        content_versions=content_versions,
+        rescored=rescored,
     )
 
 
@@ -231,6 +270,11 @@ class ContentVersionsNote:
         return len(self.changes)
 
 
+def content_versions_unchanged(stored: ComparisonResult) -> ContentVersionsNote:
+    """The note under a stored result read back because nothing it depends on changed."""
+    return ContentVersionsNote(published_on=stored.computed_at, changes=[])
+
+
 def content_versions_note(*, view: ComparisonResultView) -> ContentVersionsNote:
     """What changed in the criteria and rules since the stored result was last scored.
 
@@ -241,6 +285,8 @@ def content_versions_note(*, view: ComparisonResultView) -> ContentVersionsNote:
     previous = view.previous_result
     if previous is None or not previous.content_versions:
         return ContentVersionsNote(published_on=timezone.now(), changes=[])
+    if not view.rescored:
+        return content_versions_unchanged(previous)
     current_items = {"criteria": view.criteria, "red_flags": view.rules}
     changed = {
         kind: {

@@ -135,6 +135,42 @@ class ComparisonScore:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ComparisonScore:
+        """The score ``as_dict`` gave (as a stored result keeps it), rebuilt exactly.
+
+        Raises ``TypeError`` or ``KeyError`` for a dict of another shape: one written by an
+        earlier ``SCORING_VERSION`` is not read, it is scored again."""
+        analysis = data["flip_analysis"]
+        return cls(
+            scoring_version=data["scoring_version"],
+            options=[_option_score_from_dict(option) for option in data["options"]],
+            ranking=list(data["ranking"]),
+            could_flip=data["could_flip"],
+            flip_analysis=None
+            if analysis is None
+            else FlipAnalysis(
+                **{
+                    **analysis,
+                    "decisive_unknowns": [
+                        DecisiveUnknown(**u) for u in analysis["decisive_unknowns"]
+                    ],
+                    "ranked_unknowns": [DecisiveUnknown(**u) for u in analysis["ranked_unknowns"]],
+                }
+            ),
+        )
+
+
+def _option_score_from_dict(data: Mapping) -> OptionScore:
+    return OptionScore(
+        **{
+            **data,
+            "red_flags": [RedFlag(**flag) for flag in data["red_flags"]],
+            "questions_to_ask": [QuestionToAsk(**q) for q in data["questions_to_ask"]],
+            "unknown_swings": dict(data["unknown_swings"]),
+        }
+    )
+
 
 def stored_answer_value(value: str) -> AnswerValue:
     """An answer as stored (always text) in the form scoring reads: a number or a word."""

@@ -6,10 +6,18 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careers.comparisons.models import UNKNOWN, Answer, Comparison, Option, WeightOverride
+from careers.comparisons.models import (
+    COUNT_MAX,
+    KEY_PATTERN,
+    OPTION_FIELDS,
+    UNKNOWN,
+    Answer,
+    Comparison,
+    Option,
+    WeightOverride,
+)
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.scoring import REASON_RED_FLAG, REASON_UNKNOWN, stored_answer_value
-from careers.comparisons.services import COUNT_MAX, KEY_PATTERN, OPTION_FIELDS
 from careers.content.models import CareerPath, Criterion
 from careers.core.api import SlugChoiceField
 from careers.core.forms import model_bounds

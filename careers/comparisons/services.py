@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from careers.comparisons.freshness import ResultState, comparison_result_state
 from careers.comparisons.models import (
+    COUNT_MAX,
+    KEY_PATTERN,
     MAX_OPTIONS,
+    OPTION_FIELDS,
     UNKNOWN,
     Answer,
     Comparison,
@@ -25,26 +27,9 @@ from careers.comparisons.models import (
     Option,
     WeightOverride,
 )
-from careers.comparisons.results import comparison_result
-from careers.comparisons.scoring import SCORING_VERSION
+from careers.comparisons.results import ComparisonResultView, comparison_result
+from careers.comparisons.serializers import comparison_result_data
 from careers.content.models import CareerPath, Criterion
-
-COUNT_MAX = 1000
-KEY_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
-OPTION_FIELDS = (
-    "path",
-    "organisation",
-    "team",
-    "location",
-    "manager_name",
-    "base_salary",
-    "bonus",
-    "equity_per_year",
-    "stipend",
-    "currency",
-    "offer_deadline",
-    "notes",
-)
 
 
 def comparison_create(
@@ -62,12 +47,30 @@ def comparison_create(
     return comparison
 
 
+COMPARISON_FIELDS = ("title", "notes", "decision_deadline")
+
+
+@transaction.atomic
 def comparison_update(*, comparison: Comparison, **fields: Any) -> Comparison:
-    for name in ("title", "notes", "decision_deadline"):
+    """Change the title, notes or deadline. Saving what is already stored (a form sent
+    back unchanged) leaves ``inputs_version`` as it is, so the page needs no rebuilding;
+    "already stored" is read from the locked row, not from this instance, which may be
+    older than another request's change."""
+    stored = (
+        Comparison.objects.select_for_update()
+        .filter(pk=comparison.pk)
+        .values(*COMPARISON_FIELDS)
+        .first()
+    )
+    for name in COMPARISON_FIELDS:
         if name in fields:
             setattr(comparison, name, fields[name])
     comparison.full_clean()
-    comparison.save()
+    # Only the fields edited: a whole-row save would write back this instance's
+    # inputs_version, which may predate another request's write.
+    comparison.save(update_fields=[*COMPARISON_FIELDS, "updated_at"])
+    if stored != {name: getattr(comparison, name) for name in COMPARISON_FIELDS}:
+        _touch(comparison)
     return comparison
 
 
@@ -108,6 +111,7 @@ def option_update(*, option: Option, **fields: Any) -> Option:
     return option
 
 
+@transaction.atomic
 def option_delete(*, option: Option) -> None:
     comparison = option.comparison
     option.delete()
@@ -123,7 +127,12 @@ def _set_option_fields(option: Option, fields: Mapping[str, Any]) -> None:
 
 
 def _touch(comparison: Comparison) -> None:
-    Comparison.objects.filter(pk=comparison.pk).update(updated_at=timezone.now())
+    """Record a change of what the comparison's result or page shows: ``updated_at`` for
+    people, ``inputs_version`` for the stored result and cached pages (``freshness``). Called
+    inside the writing transaction, so the new version and the change commit together."""
+    Comparison.objects.filter(pk=comparison.pk).update(
+        updated_at=timezone.now(), inputs_version=F("inputs_version") + 1
+    )
 
 
 def answer_value_parse(*, criterion: Criterion, value: Any) -> str:
@@ -266,6 +275,20 @@ def weights_set(*, comparison: Comparison, weights: Mapping[str, int | None]) ->
             for key, weight in weights.items()
             if weight is None or weight == criteria[key].default_weight
         ]
+        before = dict(
+            WeightOverride.objects.select_for_update()
+            .filter(comparison=comparison)
+            .values_list("criterion_id", "weight")
+        )
+        after = {pk: w for pk, w in before.items() if pk not in reset}
+        after.update(
+            (criteria[key].pk, weight)
+            for key, weight in weights.items()
+            if criteria[key].pk not in reset
+        )
+        if after == before:
+            # The weights it has already: nothing to write, the stored result stays current.
+            return
         WeightOverride.objects.filter(comparison=comparison, criterion_id__in=reset).delete()
         WeightOverride.objects.bulk_create(
             [
@@ -280,54 +303,54 @@ def weights_set(*, comparison: Comparison, weights: Mapping[str, int | None]) ->
         _touch(comparison)
 
 
+@transaction.atomic
 def weights_reset(*, comparison: Comparison) -> None:
     WeightOverride.objects.filter(comparison=comparison).delete()
     _touch(comparison)
 
 
-def _json_default(value: Any) -> str:
-    if isinstance(value, Decimal | date):
-        return str(value)
-    raise TypeError(type(value))
+def comparison_result_store(
+    *, comparison: Comparison, state: ResultState | None = None
+) -> ComparisonResultView:
+    """The comparison's result for its owner's page, scored and kept only when something it
+    depends on changed (``freshness.result_key``); otherwise read back without scoring.
 
-
-def comparison_result_store(*, comparison: Comparison):
-    """Score the comparison and keep the result, with the scoring version, the weights and
-    the published version of each criterion and red-flag rule used, so an old result still
-    explains itself after the content changes.
-
-    The row is rewritten only when the inputs changed (content versions included), so
-    repeated views write nothing. The returned view carries the row as it was before, to
-    tell the user what changed since.
+    The stored row keeps the scoring version, the weights, the published version of each
+    criterion and red-flag rule used (so an old result still explains itself after the
+    content changes) and the result as the API shows it. The returned view carries the row
+    as it was before, to tell the user what changed since. ``state`` is the comparison's
+    current ``ResultState`` when the caller has read it already.
     """
-    view = comparison_result(comparison=comparison)
-    data = view.score.as_dict()
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            {
-                "data": data,
-                "weights": view.weights,
-                "version": SCORING_VERSION,
-                "content_versions": view.content_versions,
-            },
-            sort_keys=True,
-            default=_json_default,
-        ).encode()
-    ).hexdigest()
-    stored = ComparisonResult.objects.filter(comparison=comparison).first()
-    if stored is None or stored.input_fingerprint != fingerprint:
-        ComparisonResult.objects.update_or_create(
-            comparison=comparison,
-            defaults={
-                "scoring_version": SCORING_VERSION,
-                "weights": view.weights,
-                "data": data,
-                "content_versions": view.content_versions,
-                "input_fingerprint": fingerprint,
-                "computed_at": timezone.now(),
-            },
-        )
-    return replace(view, previous_result=stored)
+    state = state or comparison_result_state(comparison_id=comparison.pk)
+    view = comparison_result(comparison=comparison, stored=state.stored if state.fresh else None)
+    if view.rescored:
+        _result_write(state=state, view=view)
+    return replace(view, previous_result=state.stored)
+
+
+def comparison_result_current(*, state: ResultState) -> ComparisonResult:
+    """The stored result, brought up to date first when it is stale: what the API answers."""
+    if state.fresh:
+        return state.stored
+    return _result_write(state=state, view=comparison_result(comparison=state.comparison))
+
+
+def _result_write(*, state: ResultState, view: ComparisonResultView) -> ComparisonResult:
+    # The API's own serialiser writes the payload, so a stored answer and a fresh one are
+    # the same bytes.
+    result, _ = ComparisonResult.objects.update_or_create(
+        comparison=state.comparison,
+        defaults={
+            "scoring_version": view.score.scoring_version,
+            "weights": view.weights,
+            "data": view.score.as_dict(),
+            "content_versions": view.content_versions,
+            "payload": comparison_result_data(view),
+            "input_fingerprint": state.key,
+            "computed_at": timezone.now(),
+        },
+    )
+    return result
 
 
 COPY_PREFIX = "Copy of "

@@ -4,6 +4,7 @@ kills the URL for good (a later share gets a new one)."""
 
 from __future__ import annotations
 
+from careers.comparisons.freshness import PAGE_DEFERS
 from careers.comparisons.models import Comparison, new_share_token
 
 
@@ -25,6 +26,12 @@ def share_revoke(*, comparison: Comparison) -> Comparison:
 
 
 def comparison_get_shared(*, token: str) -> Comparison | None:
+    """The comparison behind a share link, with its stored result (``freshness``)."""
     if not token:
         return None
-    return Comparison.objects.filter(share_token=token).first()
+    return (
+        Comparison.objects.filter(share_token=token)
+        .select_related("result")
+        .defer(*(f"result__{name}" for name in PAGE_DEFERS))
+        .first()
+    )

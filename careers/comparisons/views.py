@@ -14,6 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careers.comparisons import results, selectors, services, sharing
+from careers.comparisons.conditional import (
+    etag_of,
+    messages_waiting,
+    not_modified,
+    privately_cached,
+    viewer_parts,
+)
 from careers.comparisons.exports import (
     CSV_LAYOUTS,
     comparison_export_csv,
@@ -27,10 +34,18 @@ from careers.comparisons.forms import (
     ShareForm,
     WeightsForm,
 )
+from careers.comparisons.freshness import (
+    PAGE_DEFERS,
+    comparison_result_read,
+    comparison_result_state,
+    comparison_with_result,
+    result_state,
+)
 from careers.comparisons.models import MAX_OPTIONS, MIN_OPTIONS_TO_RANK, Comparison, Option
+from careers.comparisons.result_page import ResultBody, result_body
 from careers.comparisons.results import ComparisonResultView
-from careers.comparisons.rows import flip_row, result_grid, result_rows
-from careers.content.feedback import advice_shown, advice_votes
+from careers.content.feedback import advice_shown_later, advice_votes
+from careers.content.versions import release_stamp
 from careers.core.forms import form_write, posted
 
 GET_POST = ["GET", "POST"]
@@ -280,48 +295,63 @@ def comparison_weights(request: HttpRequest, comparison_id: int) -> HttpResponse
     return render(request, "comparisons/weights.html", {"comparison": comparison, "form": form})
 
 
-def _decision_advice(request: HttpRequest, view: ComparisonResultView) -> dict:
-    """The advice section under the results, counted as shown each time it is rendered."""
-    items = (
-        selectors.comparison_advice(
-            path_ids={o.path_id for o in view.options},
-            flag_keys={flag.key for o in view.score.options for flag in o.red_flags},
-        )
-        if view.options
-        else []
-    )
-    advice_shown(item_ids=[item.pk for item in items], where="results")
-    return {
-        "decision_advice": items,
-        "advice_votes": advice_votes(user=request.user, item_ids=[item.pk for item in items]),
-    }
-
-
-def _result_context(view: ComparisonResultView, *, include_private: bool) -> dict:
-    rows = result_rows(view)
-    return {
-        "comparison": view.comparison,
-        "view": view,
-        "rows": rows,
-        "grid": result_grid(rows),
-        "flip": flip_row(view),
-        "people_percent": round(view.people_share * 100),
-        "brand_percent": round(view.brand_share * 100),
-        "can_rank": len(rows) >= MIN_OPTIONS_TO_RANK,
-        "include_private": include_private,
-    }
+def _results_page(
+    request: HttpRequest,
+    template: str,
+    *,
+    body: ResultBody,
+    context: dict,
+    etag: str | None,
+) -> HttpResponse:
+    """A results page around its body: the advice rendered for this viewer (counted as
+    shown, in the cache), and a 304 instead when the client's copy still matches ``etag``."""
+    item_ids = [item.pk for item in body.advice]
+    votes = advice_votes(user=request.user, item_ids=item_ids)
+    if etag is not None:
+        etag = etag_of([etag, sorted(votes.items())])
+    # A 304 counts too: the viewer has the advice in front of them again.
+    advice_shown_later(item_ids=item_ids, where="results")
+    response = not_modified(request, etag)
+    if response is None:
+        context = {**context, "body": body, "decision_advice": body.advice, "advice_votes": votes}
+        response = render(request, template, context)
+    return privately_cached(response, etag)
 
 
 @login_required
 @require_GET
 def comparison_results(request: HttpRequest, comparison_id: int) -> HttpResponse:
-    comparison = _comparison(request, comparison_id)
-    # The one GET that writes (besides the advice counters): it keeps the stored result
-    # current, and only rewrites it when the inputs changed since the last view.
-    view = services.comparison_result_store(comparison=comparison)
-    context = _result_context(view, include_private=True)
-    advice = _decision_advice(request, view)
-    return render(request, "comparisons/results.html", {**context, **advice, "shared": False})
+    comparison = comparison_with_result(
+        owner=request.user, comparison_id=comparison_id, defer=PAGE_DEFERS
+    )
+    if comparison is None:
+        raise Http404("No such comparison.")
+    state = result_state(comparison=comparison)
+
+    def build_view() -> ComparisonResultView:
+        # The one GET that writes (besides the advice counters): it keeps the stored result
+        # current, and rewrites it only when something it depends on changed.
+        return services.comparison_result_store(comparison=comparison, state=state)
+
+    etag = None
+    if state.fresh:
+        note = results.content_versions_unchanged(state.stored)
+        body = result_body(state=state, include_private=True, shared=False, build_view=build_view)
+        if not messages_waiting(request):
+            parts = [release_stamp(), state.key, state.content.published, note.published_on]
+            etag = etag_of(["results", *parts, *viewer_parts(request)])
+    else:
+        # Rescored now: the note says what changed once, so this page is never revalidated.
+        view = build_view()
+        note = view.content_versions_note
+        body = result_body(state=state, include_private=True, shared=False, build_view=lambda: view)
+    context = {
+        "comparison": comparison,
+        "content_note": note,
+        "include_private": True,
+        "shared": False,
+    }
+    return _results_page(request, "comparisons/results.html", body=body, context=context, etag=etag)
 
 
 @never_cache
@@ -345,10 +375,18 @@ def comparison_shared(request: HttpRequest, token: str) -> HttpResponse:
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
-    view = results.comparison_result(comparison=comparison)
-    context = _result_context(view, include_private=comparison.share_includes_private)
-    advice = _decision_advice(request, view)
-    response = render(request, "comparisons/shared.html", {**context, **advice, "shared": True})
+    state = result_state(comparison=comparison)
+    include_private = comparison.share_includes_private
+    body = result_body(
+        state=state,
+        include_private=include_private,
+        shared=True,
+        build_view=lambda: comparison_result_read(state=state),
+    )
+    context = {"comparison": comparison, "include_private": include_private, "shared": True}
+    response = _results_page(
+        request, "comparisons/shared.html", body=body, context=context, etag=None
+    )
     # Keep unlisted links out of search engines.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -362,7 +400,7 @@ def comparison_export_csv_download(request: HttpRequest, comparison_id: int) -> 
     layout = request.GET.get("layout") or "rows"
     if layout not in CSV_LAYOUTS:
         return HttpResponseBadRequest(f"Unknown layout; choose one of {', '.join(CSV_LAYOUTS)}.")
-    view = results.comparison_result(comparison=comparison)
+    view = comparison_result_read(state=comparison_result_state(comparison_id=comparison.pk))
     if layout == "grid":
         body, name = comparison_export_csv_grid(view), f"comparison-{comparison.pk}-grid.csv"
     else:
@@ -380,7 +418,7 @@ def comparison_export_json_download(request: HttpRequest, comparison_id: int) ->
     )
     if comparison is None:
         raise Http404("No such comparison.")
-    view = results.comparison_result(comparison=comparison)
+    view = comparison_result_read(state=comparison_result_state(comparison_id=comparison.pk))
     response = JsonResponse(
         comparison_export_json(comparison=comparison, view=view), json_dumps_params={"indent": 2}
     )

@@ -16,3 +16,6 @@ class ContentConfig(AppConfig):
     def ready(self) -> None:
         # After auth has created the permissions for any new model (its handler runs first).
         post_migrate.connect(_roles_setup, sender=self, dispatch_uid="content-roles")
+        # Registered in every process, as the plans' tasks are through their admin: beat's
+        # schedule names it (advisor/celery.py).
+        from careers.content import tasks  # noqa: F401

@@ -125,12 +125,11 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     progress = selectors.plan_progress(plan=plan)
     rows = _schedule_rows(progress)
     tips = selectors.plan_tips(plan=plan, keys=list(PLAN_PAGE_TIPS))
+    # The profile the time zone middleware read already, when the user has one.
+    profile = getattr(request.user, "profile", None) or profile_get_or_create(user=request.user)
     # On the address the learner is using (a Host outside ALLOWED_HOSTS never gets this far).
     calendar_url = request.build_absolute_uri(
-        reverse(
-            "plans:plan_calendar_feed",
-            args=[profile_get_or_create(user=request.user).calendar_token],
-        )
+        reverse("plans:plan_calendar_feed", args=[profile.calendar_token])
     )
     return render(
         request,

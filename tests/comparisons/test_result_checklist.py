@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from careers.comparisons import services
+from careers.comparisons import scoring, services
 from careers.comparisons.models import ComparisonResult, Option
 from careers.comparisons.scoring import SCORING_VERSION
 from careers.content.models import Criterion
@@ -232,7 +232,7 @@ def test_it_rescores_a_result_stored_by_the_previous_scoring_version(
     comparison, globex, _ = offers
     # A row as the previous version wrote it: its version in the fingerprint, its shape.
     with monkeypatch.context() as patch:
-        patch.setattr(services, "SCORING_VERSION", "1")
+        patch.setattr(scoring, "SCORING_VERSION", "1")
         services.comparison_result_store(comparison=comparison)
     ComparisonResult.objects.filter(comparison=comparison).update(
         scoring_version="1", data=OLD_DATA, computed_at=timezone.now()
