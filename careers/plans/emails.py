@@ -1,9 +1,19 @@
 """Building the emails the advisor sends. Templates come in threes under templates/plans/emails/:
-``<name>-subject.txt``, ``<name>-body-text.txt`` and ``<name>-body-html.html``."""
+``<name>-subject.txt``, ``<name>-body-text.txt`` and ``<name>-body-html.html``.
+
+A chunk's nudges are written by one ``NudgeComposer``, which makes what they share once: the
+links' routes and signers, each advice item's plain text, and the rendering of the templates
+themselves. The templates see a learner's plan and progress as plain values that say nothing
+of whose they are (``PlanShown``, ``ProgressShown``); the learner's name and links, the only
+personal values, go in as markers. Emails alike in everything else (the same week, focus,
+progress, tip and advice) then share one rendering, into which each puts its own name and
+links, escaped as the template would have escaped them.
+"""
 
 from __future__ import annotations
 
-import email.policy
+import re
+from dataclasses import dataclass
 from datetime import date
 from html import unescape
 from typing import Any
@@ -12,17 +22,18 @@ from urllib.parse import urlsplit
 import nh3
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from careers.accounts.models import Profile
 from careers.content.models import WEEKDAYS, AdviceItem, LearningTrack, Tip
-from careers.plans.links import absolute, nudge_links
+from careers.plans.links import NudgeLinks, absolute
 from careers.plans.models import LearningPlan, NudgeDelivery
-from careers.plans.schedule import WEEK, local_week_start
+from careers.plans.schedule import WEEK, WeekFocus, local_week_start
 from careers.plans.selectors import PlanProgress, plan_progress
+from careers.plans.wire import NudgeEmail
 
 # The week a preview's sample plan is in: a few weeks along, so the email shows a focus, a
 # project step and progress, as most learners' emails do.
@@ -30,17 +41,122 @@ PREVIEW_PLAN_WEEK = 3
 WEEKDAY_NAMES = dict(WEEKDAYS)
 
 
-class LongHeaderEmail(EmailMultiAlternatives):
-    """An email whose long unbreakable headers stay as written.
+# Where a personal value goes in a rendering that several emails share: the name of the
+# value between two unit separators, a character no template, escaping or text of ours has.
+# The names mix cases and punctuation, so a filter that changed the value would change
+# the marker too, and the rendering is then not shared.
+_MARK = "\x1f"
+_MARKED = re.compile(f"{_MARK}Nudge:([^{_MARK}]*){_MARK}")
 
-    With the standard 78-character line policy, Python's email package rewrites a header
-    such as ``List-Unsubscribe: <https://...long signed URL...>`` as RFC 2047 encoded words,
-    which mail clients then fail to read as a URL. RFC 5322 allows lines up to 998
-    characters, so the message is serialised with that limit.
-    """
 
-    def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
+def _mark(name: str) -> str:
+    return f"{_MARK}Nudge:{name}{_MARK}"
+
+
+@dataclass(frozen=True)
+class PlanShown:
+    """A plan as the nudge templates see it: its track, schedule and email settings, and
+    nothing that says whose it is (no id, no owner)."""
+
+    track: LearningTrack
+    start_date: date
+    weeks: int
+    papers_per_week: int
+    ml_course_first: bool
+    study_days: tuple[int, ...]
+    nudge_weekday: int
+    nudge_hour: int
+    timezone: str
+
+    @classmethod
+    def of(cls, plan: LearningPlan) -> PlanShown:
+        return cls(
+            track=plan.track,
+            start_date=plan.start_date,
+            weeks=plan.weeks,
+            papers_per_week=plan.papers_per_week,
+            ml_course_first=plan.ml_course_first,
+            study_days=tuple(plan.study_days),
+            nudge_weekday=plan.nudge_weekday,
+            nudge_hour=plan.nudge_hour,
+            timezone=plan.timezone,
+        )
+
+
+@dataclass(frozen=True)
+class ProgressShown:
+    """A plan's progress as the nudge templates see it: ``PlanProgress`` without the plan,
+    its schedule and this week's check-in."""
+
+    today: date
+    week: int
+    week_start: date
+    total_weeks: int
+    focus: WeekFocus | None
+    streak: int
+    papers_read: int
+    papers_target: int
+    papers_year_pace: int
+    papers_year_target: int
+    finished: bool
+
+    @classmethod
+    def of(cls, progress: PlanProgress) -> ProgressShown:
+        return cls(
+            today=progress.today,
+            week=progress.week,
+            week_start=progress.week_start,
+            total_weeks=progress.total_weeks,
+            focus=progress.focus,
+            streak=progress.streak,
+            papers_read=progress.papers_read,
+            papers_target=progress.papers_target,
+            papers_year_pace=progress.papers_year_pace,
+            papers_year_target=progress.papers_year_target,
+            finished=progress.finished,
+        )
+
+
+@dataclass(frozen=True)
+class _Learner:
+    """The learner as the templates see them: a name."""
+
+    username: str
+
+    def get_username(self) -> str:
+        return self.username
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    """The three templates rendered with a marker for each personal value: the text between
+    the markers and their names, alternately."""
+
+    subject: list[str]
+    text: list[str]
+    html: list[str]
+
+    @classmethod
+    def of(cls, subject: str, text: str, html: str, names: set[str]) -> _Rendering | None:
+        """None when a marker did not come through as it went in."""
+        parts = [_MARKED.split(output) for output in (subject, text, html)]
+        for pieces in parts:
+            if any(_MARK in piece for piece in pieces[::2]) or not set(pieces[1::2]) <= names:
+                return None
+        return cls(*parts)
+
+    def fill(self, values: dict[str, str]) -> tuple[str, str, str]:
+        def fill(pieces: list[str], put) -> str:
+            out = pieces[:]
+            out[1::2] = [put(values[name]) for name in pieces[1::2]]
+            return "".join(out)
+
+        return (
+            " ".join(fill(self.subject, str).split()),
+            fill(self.text, str),
+            # As the HTML template escapes a variable (autoescape).
+            fill(self.html, escape),
+        )
 
 
 def _render(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -64,36 +180,139 @@ def advice_plain_text(markdown: str) -> str:
     return unescape(nh3.clean(markdown, tags=set())).strip()
 
 
+class NudgeComposer:
+    """Writes the nudges of a chunk, making what their emails share once (see the module
+    docstring)."""
+
+    def __init__(self) -> None:
+        self.links = NudgeLinks()
+        self.advice_texts: dict[int, str] = {}
+        # Renderings by everything the templates see but the personal values.
+        self.renderings: dict[tuple, _Rendering | None] = {}
+
+    def email(
+        self,
+        *,
+        delivery: NudgeDelivery,
+        progress: PlanProgress,
+        tip: Tip | None,
+        advice: AdviceItem | None = None,
+    ) -> NudgeEmail:
+        """The weekly nudge: this week's focus, progress, streak, one tip, the advice of the
+        week and one-click links."""
+        plan = delivery.plan
+        links = self.links.for_email(
+            plan_id=plan.pk,
+            week=delivery.week_start,
+            owner_id=plan.owner_id,
+            advice_id=advice.pk if advice is not None else None,
+        )
+        advice_text = ""
+        if advice is not None:
+            if advice.pk not in self.advice_texts:
+                self.advice_texts[advice.pk] = advice_plain_text(advice.body)
+            advice_text = self.advice_texts[advice.pk]
+        return self.message(
+            plan=plan,
+            week=delivery.week_start,
+            progress=progress,
+            tip=tip,
+            advice=advice,
+            advice_text=advice_text,
+            links=links,
+            message_id=nudge_message_id(delivery),
+        )
+
+    def message(
+        self,
+        *,
+        plan: LearningPlan,
+        week: date,
+        progress: PlanProgress,
+        tip: Tip | None,
+        advice: AdviceItem | None,
+        advice_text: str,
+        links: dict[str, str],
+        message_id: str,
+    ) -> NudgeEmail:
+        shown = {
+            "plan": PlanShown.of(plan),
+            "progress": ProgressShown.of(progress),
+            "focus": progress.focus,
+            "tip": tip,
+            "advice": advice,
+            "advice_text": advice_text,
+            # The share of the papers planned so far that were read, for the HTML part's bar.
+            "papers_percent": (
+                min(100, round(100 * progress.papers_read / progress.papers_target))
+                if progress.papers_target
+                else 0
+            ),
+            "nudge_day": WEEKDAY_NAMES[plan.nudge_weekday],
+            "week_start": week,
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+        }
+        personal = {"user": plan.owner.get_username()}
+        personal.update((f"links.{name}", url) for name, url in links.items())
+        subject, text, html_body = self._render(shown, personal)
+        message = NudgeEmail(
+            subject=subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[plan.owner.email],
+            headers={
+                "Message-ID": message_id,
+                # RFC 8058: mail clients offer one-click unsubscribe with a POST to this URL.
+                "List-Unsubscribe": f"<{links['unsubscribe']}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        message.attach_alternative(html_body, "text/html")
+        return message
+
+    def _render(self, shown: dict[str, Any], personal: dict[str, str]) -> tuple[str, str, str]:
+        """The three parts, from the shared rendering of ``shown`` when it has one."""
+        key = (
+            *((name, value.pk if isinstance(value, Tip | AdviceItem) else value)
+              for name, value in shown.items()),
+            tuple(personal),
+        )  # fmt: skip
+        if key not in self.renderings:
+            marked = {
+                **shown,
+                "user": _Learner(_mark("user")),
+                "links": {
+                    name[len("links.") :]: _mark(name) for name in personal if name != "user"
+                },
+            }
+            subject, text, html = _render("nudge", marked)
+            # A subject with a personal value in it would put a marker in the HTML's title.
+            self.renderings[key] = (
+                None if _MARK in subject else _Rendering.of(subject, text, html, set(personal))
+            )
+        rendering = self.renderings[key]
+        if rendering is not None and _MARK not in "".join(personal.values()):
+            return rendering.fill(personal)
+        links = {name[len("links.") :]: url for name, url in personal.items() if name != "user"}
+        return _render("nudge", {**shown, "user": _Learner(personal["user"]), "links": links})
+
+
 def nudge_email(
     *,
     delivery: NudgeDelivery,
     progress: PlanProgress,
     tip: Tip | None,
     advice: AdviceItem | None = None,
-) -> EmailMultiAlternatives:
-    """The weekly nudge: this week's focus, progress, streak, one tip, the advice of the week
-    and one-click links."""
-    plan = delivery.plan
-    links = nudge_links(
-        plan_id=plan.pk,
-        week=delivery.week_start,
-        owner_id=plan.owner_id,
-        advice_id=advice.pk if advice is not None else None,
-    )
-    return _nudge_message(
-        plan=plan,
-        week=delivery.week_start,
-        progress=progress,
-        tip=tip,
-        advice=advice,
-        links=links,
-        message_id=nudge_message_id(delivery),
-    )
+) -> NudgeEmail:
+    """One nudge (``NudgeComposer.email`` for a chunk of one)."""
+    return NudgeComposer().email(delivery=delivery, progress=progress, tip=tip, advice=advice)
 
 
 def nudge_preview(
     *, user: AbstractBaseUser, tip: Tip | None = None, advice: AdviceItem | None = None
-) -> EmailMultiAlternatives:
+) -> NudgeEmail:
     """The weekly nudge as ``user`` would get it this week, with this tip and advice item
     (published or not), for editors to see them in place before they go out.
 
@@ -131,60 +350,13 @@ def nudge_preview(
         "helpful_no": advice_page,
     }
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return _nudge_message(
+    return NudgeComposer().message(
         plan=plan,
         week=this_week,
         progress=plan_progress(plan=plan, now=now, checkins=[]),
         tip=tip,
         advice=advice,
+        advice_text=advice_plain_text(advice.body) if advice is not None else "",
         links=links,
         message_id=f"<nudge-preview.{this_week:%Y%m%d}@{domain}>",
     )
-
-
-def _nudge_message(
-    *,
-    plan: LearningPlan,
-    week: date,
-    progress: PlanProgress,
-    tip: Tip | None,
-    advice: AdviceItem | None,
-    links: dict[str, str],
-    message_id: str,
-) -> EmailMultiAlternatives:
-    context = {
-        "user": plan.owner,
-        "plan": plan,
-        "progress": progress,
-        "focus": progress.focus,
-        "tip": tip,
-        "advice": advice,
-        "advice_text": advice_plain_text(advice.body) if advice is not None else "",
-        "links": links,
-        # The share of the papers planned so far that were read, for the HTML part's bar.
-        "papers_percent": (
-            min(100, round(100 * progress.papers_read / progress.papers_target))
-            if progress.papers_target
-            else 0
-        ),
-        "nudge_day": WEEKDAY_NAMES[plan.nudge_weekday],
-        "week_start": week,
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-    }
-    subject, text, html_body = _render("nudge", context)
-    message = LongHeaderEmail(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[plan.owner.email],
-        headers={
-            "Message-ID": message_id,
-            # RFC 8058: mail clients offer one-click unsubscribe with a POST to this URL.
-            "List-Unsubscribe": f"<{links['unsubscribe']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(html_body, "text/html")
-    return message

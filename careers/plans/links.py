@@ -8,12 +8,15 @@ because mail scanners follow links.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from careers.core.converters import TokenConverter
 
 ACTION_SALT = "careers.nudge-action"
 UNSUBSCRIBE_SALT = "careers.nudge-unsubscribe"
@@ -43,11 +46,20 @@ class NudgeLinkError(Exception):
     """A link that was tampered with or has expired; the message says which, for the page."""
 
 
-def nudge_action_token(*, plan_id: int, week: date, action: str, papers: int | None = None) -> str:
+def nudge_action_token(
+    *,
+    plan_id: int,
+    week: date,
+    action: str,
+    papers: int | None = None,
+    signer: signing.TimestampSigner | None = None,
+) -> str:
+    """``signer``: one made with ``ACTION_SALT``, to share between many tokens."""
     payload = {"p": plan_id, "w": week.isoformat(), "a": action}
     if papers is not None:
         payload["n"] = papers
-    return signing.TimestampSigner(salt=ACTION_SALT).sign_object(payload, compress=True)
+    signer = signer or signing.TimestampSigner(salt=ACTION_SALT)
+    return signer.sign_object(payload, compress=True)
 
 
 def _unsign_expiring(token: str, *, salt: str, expired: str) -> dict:
@@ -77,9 +89,12 @@ def nudge_action_read(token: str) -> NudgeAction:
     )
 
 
-def helpful_token(*, user_id: int, item_id: int, helpful: bool) -> str:
+def helpful_token(
+    *, user_id: int, item_id: int, helpful: bool, signer: signing.TimestampSigner | None = None
+) -> str:
     payload = {"u": user_id, "i": item_id, "h": int(helpful)}
-    return signing.TimestampSigner(salt=HELPFUL_SALT).sign_object(payload, compress=True)
+    signer = signer or signing.TimestampSigner(salt=HELPFUL_SALT)
+    return signer.sign_object(payload, compress=True)
 
 
 def helpful_read(token: str) -> HelpfulVote:
@@ -93,8 +108,8 @@ def helpful_read(token: str) -> HelpfulVote:
     return HelpfulVote(user_id=payload["u"], item_id=payload["i"], helpful=bool(payload["h"]))
 
 
-def unsubscribe_token(*, plan_id: int) -> str:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"p": plan_id})
+def unsubscribe_token(*, plan_id: int, signer: signing.Signer | None = None) -> str:
+    return (signer or signing.Signer(salt=UNSUBSCRIBE_SALT)).sign_object({"p": plan_id})
 
 
 def unsubscribe_read(token: str) -> int:
@@ -108,35 +123,85 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+class _Route:
+    """A URL pattern with one argument, reversed once for the links of many emails.
+
+    ``reverse`` quotes nothing in what the pattern accepts here (a signed token: URL-safe
+    base64, ``:`` and ``.``; a plan id: digits), so the argument put between the two halves
+    of the reversed placeholder is the URL ``reverse`` gives. Anything else, and a pattern
+    whose URL cannot be cut around the placeholder, goes through ``reverse`` itself."""
+
+    def __init__(self, name: str, *, accepts: str, placeholder: str):
+        self.name = name
+        self.accepts = re.compile(accepts)
+        halves = reverse(name, args=[placeholder]).split(placeholder)
+        self.halves = (absolute(halves[0]), halves[1]) if len(halves) == 2 else None
+
+    def url(self, argument: str | int) -> str:
+        text = str(argument)
+        if self.halves is None or self.accepts.fullmatch(text) is None:
+            return absolute(reverse(self.name, args=[argument]))
+        return f"{self.halves[0]}{text}{self.halves[1]}"
+
+
+class NudgeLinks:
+    """The links of many nudge emails (a chunk's): the routes are reversed and the signers
+    made once for all of them; each email signs only its own tokens."""
+
+    def __init__(self) -> None:
+        self.action_signer = signing.TimestampSigner(salt=ACTION_SALT)
+        self.helpful_signer = signing.TimestampSigner(salt=HELPFUL_SALT)
+        self.unsubscribe_signer = signing.Signer(salt=UNSUBSCRIBE_SALT)
+        token, plan_id = TokenConverter.regex, r"[0-9]+"
+        self.action = _Route("plans:nudge_action", accepts=token, placeholder="Pl4ceh0lder")
+        self.helpful = _Route("plans:nudge_helpful", accepts=token, placeholder="Pl4ceh0lder")
+        self.unsubscribe = _Route(
+            "plans:nudge_unsubscribe", accepts=token, placeholder="Pl4ceh0lder"
+        )
+        self.plan_edit = _Route("plans:plan_edit", accepts=plan_id, placeholder="2718281828")
+        self.plan_detail = _Route("plans:plan_detail", accepts=plan_id, placeholder="2718281828")
+
+    def for_email(
+        self, *, plan_id: int, week: date, owner_id: int | None = None, advice_id: int | None = None
+    ) -> dict[str, str]:
+        """Every link a nudge email carries, as absolute URLs; with ``owner_id`` and
+        ``advice_id``, also the owner's "helpful" and "not helpful" answers to that advice."""
+
+        def action(name: str, papers: int | None = None) -> str:
+            token = nudge_action_token(
+                plan_id=plan_id, week=week, action=name, papers=papers, signer=self.action_signer
+            )
+            return self.action.url(token)
+
+        def helpful(answer: bool) -> str:
+            token = helpful_token(
+                user_id=owner_id, item_id=advice_id, helpful=answer, signer=self.helpful_signer
+            )
+            return self.helpful.url(token)
+
+        advice = (
+            {"helpful_yes": helpful(True), "helpful_no": helpful(False)}
+            if owner_id is not None and advice_id is not None
+            else {}
+        )
+        unsubscribe = unsubscribe_token(plan_id=plan_id, signer=self.unsubscribe_signer)
+        return {
+            "studied": action("studied"),
+            "papers_0": action("papers", 0),
+            "papers_1": action("papers", 1),
+            "papers_2": action("papers", 2),
+            "skip": action("skip"),
+            "settings": self.plan_edit.url(plan_id),
+            "plan": self.plan_detail.url(plan_id),
+            "unsubscribe": self.unsubscribe.url(unsubscribe),
+            **advice,
+        }
+
+
 def nudge_links(
     *, plan_id: int, week: date, owner_id: int | None = None, advice_id: int | None = None
 ) -> dict[str, str]:
-    """Every link a nudge email carries, as absolute URLs; with ``owner_id`` and
-    ``advice_id``, also the owner's "helpful" and "not helpful" answers to that advice."""
-
-    def action(name: str, papers: int | None = None) -> str:
-        token = nudge_action_token(plan_id=plan_id, week=week, action=name, papers=papers)
-        return absolute(reverse("plans:nudge_action", args=[token]))
-
-    def helpful(answer: bool) -> str:
-        token = helpful_token(user_id=owner_id, item_id=advice_id, helpful=answer)
-        return absolute(reverse("plans:nudge_helpful", args=[token]))
-
-    advice = (
-        {"helpful_yes": helpful(True), "helpful_no": helpful(False)}
-        if owner_id is not None and advice_id is not None
-        else {}
+    """The links of one nudge email (``NudgeLinks.for_email``)."""
+    return NudgeLinks().for_email(
+        plan_id=plan_id, week=week, owner_id=owner_id, advice_id=advice_id
     )
-    return {
-        "studied": action("studied"),
-        "papers_0": action("papers", 0),
-        "papers_1": action("papers", 1),
-        "papers_2": action("papers", 2),
-        "skip": action("skip"),
-        "settings": absolute(reverse("plans:plan_edit", args=[plan_id])),
-        "plan": absolute(reverse("plans:plan_detail", args=[plan_id])),
-        "unsubscribe": absolute(
-            reverse("plans:nudge_unsubscribe", args=[unsubscribe_token(plan_id=plan_id)])
-        ),
-        **advice,
-    }

@@ -158,6 +158,9 @@ class NudgeDelivery(models.Model):
     # When its send task was last handed to the broker; empty until it first was. The requeue
     # sweep enqueues a pending row again once this is old (its task was lost).
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    # The send run holding this pending delivery (careers/plans/ledger.py): a chunk is claimed
+    # in one statement, and only the run that claimed a delivery takes it to sending.
+    claim = models.CharField(max_length=32, blank=True, default="", editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

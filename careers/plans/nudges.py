@@ -3,9 +3,18 @@
 The dispatcher (run by beat every 15 minutes) decides who gets mail; workers only deliver.
 A plan is claimed, its delivery row written and its next send time advanced in one
 transaction, so a second dispatcher (beat firing twice, two beats, a manual run) finds
-nothing left to claim, and the unique (plan, week) row refuses a duplicate outright. The
-send task takes a delivery from pending to sending with a conditional UPDATE: a redelivered
-or retried task that finds it taken stops without sending.
+nothing left to claim, and the unique (plan, week) row refuses a duplicate outright.
+
+At most once, per email. A send run claims its chunk's pending deliveries in one statement
+(they stay pending), then for each email: builds it, takes its delivery from pending to
+sending with a conditional UPDATE that only the run holding the claim can win, commits, and
+only then lets the mail server accept the email (``sending.py`` sends the envelope and the
+data meanwhile and the final dot after the commit); the email is recorded as sent in the
+statement that takes the next one (``ledger.py``). So a run has one delivery at a time in
+sending, the one whose email is with the server. A redelivered, retried or duplicated task
+claims again what is still pending and skips what is taken or done; a worker killed
+mid-chunk leaves that one delivery in sending, never resent on its own, and the rest of its
+chunk pending, sent by the next copy of its task.
 
 Nothing is lost silently: a pending delivery whose task went missing (a broker restart, a
 dispatch while the broker was down) is enqueued again by the requeue sweep, and one left in
@@ -16,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,23 +34,26 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from careers.accounts.selectors import user_email_verified, verified_emails_prefetch
+from careers.accounts.selectors import user_email_verified
 from careers.content.feedback import advice_shown
 from careers.content.models import AdviceItem, Tip
-from careers.plans.emails import nudge_email, nudge_message_id
+from careers.plans.emails import NudgeComposer, nudge_message_id
+from careers.plans.ledger import DeliveryLedger, deliveries_claim
 from careers.plans.models import LearningPlan, NudgeDelivery
 from careers.plans.schedule import local_week_start, next_nudge_at
 from careers.plans.selectors import (
     advice_for_nudges,
     advice_of_the_week,
+    deliveries_for_sending,
     plan_progress,
     tip_choose,
     tips_for_track,
     tips_last_sent,
 )
+from careers.plans.sending import NudgeSender
 from careers.plans.services import plan_nudges_stop
 
 logger = logging.getLogger(__name__)
@@ -244,25 +257,15 @@ def _is_permanent(error: smtplib.SMTPException) -> bool:
     return code is not None and code >= 500
 
 
-def deliveries_for_sending(*, delivery_ids: Iterable[int]) -> list[NudgeDelivery]:
-    """Deliveries with everything their emails need, in a fixed number of queries for any
-    number of them: plan, learner and track (1), courses, project steps, check-ins and the
-    learners' verified addresses (4)."""
-    return list(
-        NudgeDelivery.objects.filter(pk__in=list(delivery_ids))
-        .select_related("plan__owner", "plan__track")
-        .prefetch_related("plan__track__courses", "plan__track__project_steps", "plan__checkins")
-        .prefetch_related(verified_emails_prefetch("plan__owner"))
-        .order_by("pk")
-    )
-
-
 @dataclass
 class _Chunk:
     """What the emails of one chunk share, read once for all of them."""
 
     mailer: BaseEmailBackend
+    sender: NudgeSender
     now: datetime
+    ledger: DeliveryLedger
+    composer: NudgeComposer
     tips_by_track: dict[int, list[Tip]]
     last_sent: dict[int, dict[int, date]]
     advice_items: Sequence[AdviceItem]
@@ -275,8 +278,8 @@ def nudges_deliver(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int], list
     were ``sent``, ``taken`` (another worker has them, or they are done), ``failed`` (for
     good) or to ``retry``, and the ids to retry later. A single delivery is a chunk of one.
 
-    Everything the emails need is read once for the chunk, in a fixed number of queries;
-    each email then costs two writes, its claim and its outcome.
+    The chunk is claimed in one statement and read in a fixed number of queries; each email
+    then costs one write (``DeliveryLedger``), and the chunk one more for its last email.
     """
     outcomes: dict[str, int] = {}
     retry: list[int] = []
@@ -287,10 +290,16 @@ def nudges_deliver(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int], list
     except (smtplib.SMTPException, OSError):
         # The server is unreachable: the whole chunk is retried later, nothing was taken.
         return {"retry": len(ids)}, ids
-    deliveries = deliveries_for_sending(delivery_ids=ids)
+    now = timezone.now()
+    claim = uuid.uuid4().hex
+    claimed = deliveries_claim(delivery_ids=ids, claim=claim)
+    deliveries = deliveries_for_sending(delivery_ids=ids, claim=claim) if claimed else []
     chunk = _Chunk(
         mailer=mailer,
-        now=timezone.now(),
+        sender=NudgeSender(mailer),
+        now=now,
+        ledger=DeliveryLedger(claim=claim, now=now),
+        composer=NudgeComposer(),
         tips_by_track={
             track_id: tips_for_track(track_id=track_id)
             for track_id in {d.plan.track_id for d in deliveries}
@@ -309,58 +318,69 @@ def nudges_deliver(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int], list
                 mailer.close()
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
+        try:
+            chunk.ledger.flush()
+        except DatabaseError:
+            # The email went out; its row stays in sending and the stuck sweep shows it.
+            logger.exception("could not record a sent nudge delivery")
+        chunk.sender.close()
         mailer.close()
         _count_advice_shown(chunk.advice_sent)
     return outcomes, retry
 
 
-def _deliver(delivery: NudgeDelivery, chunk: _Chunk) -> str:
-    """Send one delivery of a chunk if nobody else has, and say what happened."""
-    taken = NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, sending_since=chunk.now
-    )
-    if not taken:
-        return "taken"
-    plan = delivery.plan
+def _refusal(plan: LearningPlan) -> str:
+    """Why this plan's email must not go out now, or an empty string."""
     if not plan.nudges_enabled:
-        return _finish(delivery, Status.FAILED, error="Nudges were turned off before sending.")
+        return "Nudges were turned off before sending."
     if not plan.owner.email:
-        return _finish(delivery, Status.FAILED, error="The learner has no email address.")
+        return "The learner has no email address."
     if not user_email_verified(user=plan.owner):
-        return _finish(
-            delivery, Status.FAILED, error="The learner has not verified their email address."
-        )
+        return "The learner has not verified their email address."
+    return ""
 
+
+def _deliver(delivery: NudgeDelivery, chunk: _Chunk) -> str:
+    """Send one delivery of a chunk if nobody else has, and say what happened.
+
+    The email is built before the delivery is taken, so a delivery is in sending only while
+    its email is being handed to the server (and until the next statement records it)."""
+    plan = delivery.plan
+    ledger = chunk.ledger
+    refusal = _refusal(plan)
+    if refusal:
+        return (
+            ledger.finish(delivery, Status.FAILED, error=refusal)
+            if ledger.take(delivery)
+            else "taken"
+        )
     last_sent = chunk.last_sent.setdefault(plan.owner_id, {})
     tip = tip_choose(tips=chunk.tips_by_track[plan.track_id], last_sent=last_sent)
     advice = advice_of_the_week(items=chunk.advice_items, plan=plan, week=delivery.week_start)
     try:
         # The email speaks of the week it was scheduled for, even when sent late.
         progress = plan_progress(plan=plan, now=max(chunk.now, delivery.scheduled_for))
-        message = nudge_email(delivery=delivery, progress=progress, tip=tip, advice=advice)
+        message = chunk.composer.email(delivery=delivery, progress=progress, tip=tip, advice=advice)
     except Exception as error:
         # A bug in building one email must not strand the rest of the chunk in pending.
         logger.exception("could not build nudge delivery %s", delivery.pk)
-        return _finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
+        if not ledger.take(delivery):
+            return "taken"
+        return ledger.finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
     try:
-        chunk.mailer.send_messages([message])
+        # Taken while the email goes to the server; it is accepted only if it was taken.
+        if not chunk.sender.send(message, take=lambda: ledger.take(delivery)):
+            return "taken"
     except smtplib.SMTPException as error:
         if not _is_permanent(error):
-            return _release(delivery, error)
+            return ledger.release(delivery, error)
         if isinstance(error, smtplib.SMTPRecipientsRefused):
             # The address bounces for good: stop mailing it.
             plan_nudges_stop(plan=plan)
-        return _finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
+        return ledger.finish(delivery, Status.FAILED, error=f"{type(error).__name__}: {error}")
     except (TimeoutError, OSError) as error:
-        return _release(delivery, error)
-    # A send that outlived the stuck limit (a slow server, not a dead worker) still counts.
-    NudgeDelivery.objects.filter(pk=delivery.pk, status__in=_IN_FLIGHT).update(
-        status=Status.SENT,
-        sent_at=timezone.now(),
-        tip=tip,
-        message_id=nudge_message_id(delivery),
-        last_error="",
-    )
+        return ledger.release(delivery, error)
+    ledger.sent(delivery, tip=tip, message_id=nudge_message_id(delivery))
     if tip is not None:
         last_sent[tip.pk] = delivery.week_start
     if advice is not None:
@@ -375,24 +395,6 @@ def _count_advice_shown(item_ids: list[int]) -> None:
         advice_shown(item_ids=item_ids, where="emails")
     except DatabaseError:
         logger.exception("could not count the advice shown in %d nudge emails", len(item_ids))
-
-
-_IN_FLIGHT = [Status.SENDING, Status.STUCK]
-
-
-def _finish(delivery: NudgeDelivery, status: str, *, error: str = "") -> str:
-    NudgeDelivery.objects.filter(pk=delivery.pk, status__in=_IN_FLIGHT).update(
-        status=status, last_error=error[:2000]
-    )
-    return str(status)
-
-
-def _release(delivery: NudgeDelivery, error: Exception) -> str:
-    """Back to pending so the retry can take it again (the server may accept it later)."""
-    NudgeDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
-        status=Status.PENDING, last_error=f"{type(error).__name__}: {error}"[:2000]
-    )
-    return "retry"
 
 
 def nudges_stuck(*, now: datetime | None = None) -> list[int]:

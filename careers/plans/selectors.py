@@ -12,6 +12,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from careers.accounts.models import Profile
+from careers.accounts.selectors import verified_emails_prefetch
 from careers.content.models import AdviceItem, Tip
 from careers.plans.models import LearningPlan, NudgeDelivery, WeeklyCheckin
 from careers.plans.schedule import (
@@ -126,6 +127,21 @@ def plan_progress(
         papers_year_target=papers_target(papers_per_week=plan.papers_per_week, weeks_elapsed=52),
         this_week=next((c for c in checkins if c.week_start == this_monday), None),
         finished=week > len(schedule),
+    )
+
+
+def deliveries_for_sending(*, delivery_ids: Iterable[int], claim: str) -> list[NudgeDelivery]:
+    """The deliveries of ``delivery_ids`` that the send run ``claim`` holds, with everything
+    their emails need, in a fixed number of queries for any number of them: plan, learner and
+    track (1), courses, project steps, check-ins and the learners' verified addresses (4)."""
+    return list(
+        NudgeDelivery.objects.filter(
+            pk__in=list(delivery_ids), status=NudgeDelivery.Status.PENDING, claim=claim
+        )
+        .select_related("plan__owner", "plan__track")
+        .prefetch_related("plan__track__courses", "plan__track__project_steps", "plan__checkins")
+        .prefetch_related(verified_emails_prefetch("plan__owner"))
+        .order_by("pk")
     )
 
 

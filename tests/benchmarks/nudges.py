@@ -2,12 +2,18 @@
 
     python -m tests.benchmarks.nudges                 # 10,000 plans
     python -m tests.benchmarks.nudges --plans 100000
+    python -m tests.benchmarks.nudges --distinct      # no two emails of a chunk alike
 
 Needs PostgreSQL and Redis (BENCH_ADMIN_DATABASE_URL, REDIS_URL; local defaults). It works in
 a scratch database of its own, which it creates and drops, and on a queue of its own. It
 prints: plans, wall time, emails per second, the same sink's rate for a plain smtplib loop
-sending as many pre-rendered messages (and the ratio), SQL queries per plan, peak worker
-memory, duplicates and misses.
+sending as many pre-rendered messages (and the ratio), SQL queries per plan and per chunk,
+peak worker memory, duplicates and misses.
+
+The plans are alike (the same start, no check-ins), as many a cohort's are: a chunk's emails
+then differ only in the learner and share one rendering of the templates. With ``--distinct``
+each plan starts in another week or has read another number of papers, so no two emails of a
+chunk share one: the cost of a chunk of strangers.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.parser import BytesHeaderParser
 from pathlib import Path
 
@@ -35,6 +41,7 @@ from tests.smtp_sink import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOT = datetime(2026, 12, 5, 9, tzinfo=UTC)
+START = date(2026, 11, 30)
 
 
 class CountingHandler:
@@ -91,14 +98,16 @@ def worker_tree_memory(processes: list[psutil.Process]) -> tuple[int, int]:
     return largest, total
 
 
-def create_plans(count: int) -> None:
+def create_plans(count: int, *, distinct: bool = False) -> None:
+    """``count`` plans due at ``SLOT``; with ``distinct``, each of 50 in a row in its own
+    week of the plan (the first 10 weeks) or with its own number of papers read (0 to 4)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
     from careers.accounts.models import Profile
     from careers.content.models import LearningTrack
-    from careers.plans.models import LearningPlan
+    from careers.plans.models import LearningPlan, WeeklyCheckin
 
     track = LearningTrack.objects.get()
     password = make_password("benchmark-password")
@@ -118,11 +127,11 @@ def create_plans(count: int) -> None:
         EmailAddress.objects.bulk_create(
             EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
         )
-        LearningPlan.objects.bulk_create(
+        plans = LearningPlan.objects.bulk_create(
             LearningPlan(
                 owner=user,
                 track=track,
-                start_date=date(2026, 11, 30),
+                start_date=START - timedelta(weeks=(start + i) % 10 if distinct else 0),
                 weeks=16,
                 study_days=[5, 6],
                 papers_per_week=2,
@@ -131,8 +140,18 @@ def create_plans(count: int) -> None:
                 timezone="Europe/London",
                 next_nudge_at=SLOT,
             )
-            for user in users
+            for i, user in enumerate(users)
         )
+        if distinct:
+            WeeklyCheckin.objects.bulk_create(
+                WeeklyCheckin(
+                    plan=plan,
+                    week_start=plan.start_date,
+                    study_days_done=1,
+                    papers_read=(start + i) // 10 % 5,
+                )
+                for i, plan in enumerate(plans)
+            )
         say(f"  created {start + size:,} / {count:,} plans")
 
 
@@ -143,6 +162,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1, help="pool size per worker")
     parser.add_argument("--timeout", type=float, default=900, help="give up after seconds")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--distinct", action="store_true", help="no two emails of a chunk alike (see above)"
+    )
     args = parser.parse_args()
 
     admin_url = os.environ.get(
@@ -187,7 +209,7 @@ def main() -> None:
         say(f"Preparing {args.plans:,} due plans in scratch database {db_name}")
         call_command("migrate", verbosity=0)
         call_command("load_seeds", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        create_plans(args.plans)
+        create_plans(args.plans, distinct=args.distinct)
 
         say(f"Starting {args.workers} Celery worker(s), concurrency {args.concurrency}")
         env = {**os.environ}
@@ -256,7 +278,10 @@ def main() -> None:
         plain_rate = len(messages) / plain_wall if plain_wall else 0.0
         per_plan = dispatch_queries / max(report.created, 1) + delivery_queries / len(sample)
         say("")
-        say(f"plans:                       {args.plans:,}")
+        say(
+            f"plans:                       {args.plans:,}"
+            + (" (distinct)" if args.distinct else "")
+        )
         say(f"workers:                     {args.workers} x concurrency {args.concurrency}")
         say(f"wall time:                   {wall:.1f} s (dispatch to last email received)")
         say(f"emails per second:           {rate:,.0f}")
@@ -267,6 +292,7 @@ def main() -> None:
             f"(dispatch {dispatch_queries / max(report.created, 1):.3f}"
             f" + delivery {delivery_queries / len(sample):.2f})"
         )
+        say(f"SQL queries per chunk:       {delivery_queries} for {len(sample)} emails")
         say(
             f"peak worker memory:          {peak_largest / 2**20:.0f} MiB largest process, "
             f"{peak_total / 2**20:.0f} MiB all worker processes"

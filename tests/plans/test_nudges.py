@@ -8,7 +8,6 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from careers.content.models import LearningTrack, Tip
 from careers.plans import nudges
@@ -82,21 +81,6 @@ def test_it_sends_once_when_the_same_row_is_delivered_twice(plan, smtp_sink):
     nudge_deliver_chunk.apply(args=[[delivery_id]])
     assert len(smtp_sink.messages) == 1
     assert NudgeDelivery.objects.get().attempts == 1
-
-
-@pytest.mark.parametrize("count", [2, 8])
-def test_it_delivers_a_chunk_in_two_queries_per_email_plus_a_fixed_few(track, count, settings):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    LearningPlanFactory.create_batch(count, track=track, **SLOT)
-    [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
-    with CaptureQueriesContext(connection) as queries:
-        outcomes, retry = nudges.nudges_deliver(delivery_ids=chunk)
-    assert outcomes == {"sent": count}
-    assert retry == []
-    # Deliveries with plan, learner and track; courses; steps; check-ins; verified addresses;
-    # tips; last tips; the advice rotation; counting the advice shown (stats rows insert, one
-    # update: every plan here is in the same week, so every email shows the same item).
-    assert len(queries) == 10 + 2 * count
 
 
 def test_it_leaves_a_delivery_claimed_by_another_worker_alone(plan, smtp_sink):

@@ -1,0 +1,141 @@
+"""Handing a nudge to the mail server while its delivery is taken.
+
+A send run spends most of its time waiting: for the database to commit the statement that
+takes each delivery (``DeliveryLedger.take``) and for the mail server's replies. The two
+waits need not follow each other. A mail server accepts an email only at the end of its
+data (the line with a single dot, RFC 5321 4.1.1.4), and throws away a transaction closed
+before it or reset. So the envelope and the content of the email go to the server while the
+take commits, on a second thread, and the final dot is sent only once the take has committed:
+an email the run did not take is never accepted (the transaction is closed without its
+dot), and at-most-once stays exactly what the ledger makes it.
+
+Only Django's SMTP backend is driven this way (through its open smtplib connection, with the
+steps and errors of ``smtplib.SMTP.sendmail``); any other backend (files, the console, the
+test outbox) gets the email through ``send_messages`` once it is taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.policy
+import re
+import smtplib
+import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+
+from careers.plans.wire import BARE_ADDRESS
+
+# smtplib's own quoting of the data: a line that starts with a dot gets a second one.
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+class NudgeSender:
+    """Sends a chunk's emails through ``mailer``, each one only if ``take()`` says so."""
+
+    def __init__(self, mailer: BaseEmailBackend):
+        self.mailer = mailer
+        self.envelopes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nudge-smtp")
+        self.senders: dict[str, str] = {}
+
+    def close(self) -> None:
+        self.envelopes.shutdown(wait=True)
+
+    def send(self, message: EmailMessage, *, take: Callable[[], bool]) -> bool:
+        """Send ``message`` if ``take()``, run meanwhile, returns True; say whether it did.
+        Raises what ``smtplib.SMTP.sendmail`` raises when the server refuses it."""
+        if not isinstance(self.mailer, SmtpBackend) or len(message.recipients()) != 1:
+            if not take():
+                return False
+            self.mailer.send_messages([message])
+            return True
+        self.mailer.open()
+        connection = self.mailer.connection
+        if connection is None:
+            raise smtplib.SMTPServerDisconnected("The mail server connection did not open.")
+        wire = message.message(policy=email.policy.SMTP).as_bytes()
+        [recipient] = message.recipients()
+        if not BARE_ADDRESS.fullmatch(recipient):
+            # What prep_address gives back for a bare address is the address itself.
+            recipient = self.mailer.prep_address(recipient)
+        if message.from_email not in self.senders:
+            self.senders[message.from_email] = self.mailer.prep_address(message.from_email)
+        sender = self.senders[message.from_email]
+        envelope = self.envelopes.submit(_up_to_the_dot, connection, sender, recipient, wire)
+        try:
+            taken = take()
+        except BaseException:
+            envelope.exception()
+            self._drop(connection)
+            raise
+        refused = envelope.exception()
+        if refused is not None:
+            if isinstance(refused, OSError | smtplib.SMTPServerDisconnected):
+                self._drop(connection)  # broken: the next email opens a new one
+            if isinstance(refused, smtplib.SMTPException | OSError) and not taken:
+                return False
+            raise refused
+        if not taken:
+            # Inside the data nothing but closing the connection ends the transaction.
+            self._drop(connection)
+            return False
+        _the_dot(connection)
+        return True
+
+    def _drop(self, connection: smtplib.SMTP) -> None:
+        """Close the connection without a word (QUIT inside the data would be data), so
+        the server throws the unfinished email away; the backend opens a new one."""
+        connection.close()
+        if self.mailer.connection is connection:
+            self.mailer.connection = None
+
+
+def _up_to_the_dot(connection: smtplib.SMTP, sender: str, recipient: str, wire: bytes) -> None:
+    """``sendmail``'s envelope and data, all but the final dot (on the second thread)."""
+    connection.ehlo_or_helo_if_needed()
+    options = []
+    if connection.does_esmtp and connection.has_extn("size"):
+        options.append(f"size={len(wire)}")
+    code, reply = connection.mail(sender, options)
+    if code != 250:
+        _after_refusal(connection, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = connection.rcpt(recipient)
+    if code not in (250, 251):
+        _after_refusal(connection, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    connection.putcmd("data")
+    code, reply = connection.getreply()
+    if code != 354:
+        _after_refusal(connection, code)
+        raise smtplib.SMTPDataError(code, reply)
+    data = _LEADING_DOT.sub(b"..", wire)
+    connection.send(data if data.endswith(b"\r\n") else data + b"\r\n")
+
+
+def _the_dot(connection: smtplib.SMTP) -> None:
+    """End the data: from here on the server may accept the email."""
+    if connection.sock is not None:
+        # The dot goes alone after the data: without this, the kernel holds it back until
+        # the server acknowledges the data, which a server waiting for the dot delays (Nagle
+        # and delayed ACK: some 40 ms an email).
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    connection.send(b".\r\n")
+    code, reply = connection.getreply()
+    if code != 250:
+        _after_refusal(connection, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _after_refusal(connection: smtplib.SMTP, code: int) -> None:
+    """As sendmail does: 421 means the server is closing the connection; after any other
+    refusal the transaction is reset, if the connection still stands."""
+    if code == 421:
+        connection.close()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        connection.rset()
