@@ -9,7 +9,7 @@ VENV := .venv
 UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help uv install migrate seeds demo-user run test test-fast lint format check-migrations screenshots bench-nudges bench-web clean
+.PHONY: help uv install migrate seeds demo-user run test test-fast lint format check-migrations screenshots bench-nudges bench-web bench-admin clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ bench-nudges: install  ## Benchmark nudge dispatch and delivery (PLANS=10000; ne
 bench-web: install  ## Benchmark pages and API endpoints against a bare view under gunicorn (needs PostgreSQL)
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(VENV)/bin/python -m tests.benchmarks.web $(if $(DURATION),--duration $(DURATION)) $(if $(RUNS),--runs $(RUNS))
+
+bench-admin: install  ## Time every admin list at 100,000 plans, 1,000,000 check-ins and deliveries (SCALE=1; PostgreSQL)
+	$(VENV)/bin/python -m tests.benchmarks.admin --scale $(or $(SCALE),1)
 
 clean:  ## Remove the local database, broker folder and mail folder
 	rm -rf var

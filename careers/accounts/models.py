@@ -44,5 +44,12 @@ class Profile(models.Model):
     # secret; regenerating it kills the old URL at once.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
+    class Meta:
+        indexes = [
+            # The admin's filter by time zone lists the zones in use by walking this index,
+            # one probe per zone, instead of reading every profile.
+            models.Index(fields=["timezone"], name="profile_timezone_idx"),
+        ]
+
     def __str__(self) -> str:
         return f"Profile of {self.user}"

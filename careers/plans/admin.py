@@ -2,17 +2,77 @@
 time follows), check-ins and nudge deliveries (read-only), with a resend of failed, stuck
 and overdue ones."""
 
+import re
+from datetime import date, timedelta
+
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.utils import timezone
 from django.utils.html import format_html
 
 from careers.content.models import WEEKDAYS
-from careers.core.admin import ReadOnlyAdmin
+from careers.core.admin import LargeTableAdmin, ReadOnlyAdmin
 from careers.plans import services as plan_services
-from careers.plans.models import LearningPlan, NudgeDelivery, PaperNote, WeeklyCheckin
+from careers.plans.models import (
+    LearningPlan,
+    NudgeDelivery,
+    PaperNote,
+    WeeklyCheckin,
+    delivery_stuck_first,
+)
 from careers.plans.nudges import DELIVERY_CHUNK_SIZE, EnqueueFailed, nudge_resend
+from careers.plans.schedule import week_parse, week_start
 from careers.plans.tasks import enqueue_delivery_chunk
+
+# The part of a nudge's Message-ID that names it: <nudge.PLAN.YYYYMMDD@host>.
+NUDGE_MESSAGE_ID = re.compile(r"nudge\.(\d{1,18})\.(\d{8})@")
+
+
+class RecentWeekFilter(admin.SimpleListFilter):
+    """The week a row is of, offering this week and the seven before it by their Monday,
+    worked out from today: listing every ``week_start`` there is, as Django's filter by
+    value does, reads all the rows. Any other Monday in the address still filters (the
+    date drill-down reaches the older ones)."""
+
+    title = "week"
+    parameter_name = "week_start"
+    weeks_offered = 8
+
+    def lookups(self, request, model_admin):
+        monday = week_start(timezone.localdate())
+        weeks = [monday - timedelta(weeks=n) for n in range(self.weeks_offered)]
+        names = {0: "This week", 1: "Last week"}
+        return [
+            (day.isoformat(), names.get(n, f"Week of {day.day} {day:%B %Y}"))
+            for n, day in enumerate(weeks)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        day = week_parse(self.value())
+        if day is None:
+            raise IncorrectLookupParameters(f"{self.value()!r} is not a date")
+        return queryset.filter(week_start=day)
+
+
+class NudgeWeekdayFilter(admin.SimpleListFilter):
+    """The weekday a plan's nudge goes out on, by name: the seven days are known, so they
+    are not read from the table (which Django's filter by value would do)."""
+
+    title = "nudge weekday"
+    parameter_name = "nudge_weekday"
+
+    def lookups(self, request, model_admin):
+        return [(str(number), name) for number, name in WEEKDAYS]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in {str(number) for number, _name in WEEKDAYS}:
+            raise IncorrectLookupParameters(f"{self.value()!r} is not a weekday")
+        return queryset.filter(nudge_weekday=int(self.value()))
 
 
 class CheckinInline(admin.TabularInline):
@@ -42,7 +102,7 @@ class LearningPlanForm(forms.ModelForm):
 
 
 @admin.register(LearningPlan)
-class LearningPlanAdmin(admin.ModelAdmin):
+class LearningPlanAdmin(LargeTableAdmin):
     form = LearningPlanForm
     list_display = [
         "owner",
@@ -55,7 +115,7 @@ class LearningPlanAdmin(admin.ModelAdmin):
         "nudges_enabled",
         "next_nudge_at",
     ]
-    list_filter = ["nudges_enabled", "track", "nudge_weekday", "ml_course_first", "start_date"]
+    list_filter = ["nudges_enabled", "track", NudgeWeekdayFilter, "ml_course_first", "start_date"]
     search_fields = ["owner__username", "owner__email"]
     list_select_related = ["owner", "track"]
     readonly_fields = ["owner", "next_nudge_at", "created_at", "updated_at"]
@@ -88,12 +148,12 @@ class PaperNoteInline(admin.TabularInline):
 
 
 @admin.register(WeeklyCheckin)
-class WeeklyCheckinAdmin(ReadOnlyAdmin):
+class WeeklyCheckinAdmin(LargeTableAdmin, ReadOnlyAdmin):
     """Browsable, not editable: a check-in is what the learner said they did."""
 
     list_display = ["plan", "owner", "week_start", *plan_services.CHECKIN_FIELDS, "updated_at"]
     list_filter = [
-        ("week_start", admin.AllValuesFieldListFilter),
+        RecentWeekFilter,
         "skipped",
         "handwritten_notes",
         "plan__track",
@@ -110,7 +170,7 @@ class WeeklyCheckinAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NudgeDelivery)
-class NudgeDeliveryAdmin(ReadOnlyAdmin):
+class NudgeDeliveryAdmin(LargeTableAdmin, ReadOnlyAdmin):
     """Read-only: rows are written by the dispatcher and the send task, which rely on each
     row's state (the unique week, pending -> sending -> sent or failed)."""
 
@@ -124,20 +184,36 @@ class NudgeDeliveryAdmin(ReadOnlyAdmin):
         "sent_at",
         "short_error",
     ]
-    list_filter = ["status", ("week_start", admin.AllValuesFieldListFilter)]
-    search_fields = ["plan__owner__username", "plan__owner__email", "message_id"]
+    list_filter = ["status", RecentWeekFilter]
+    search_fields = ["plan__owner__username", "plan__owner__email"]
+    search_help_text = "The learner's username or email address, or a nudge's Message-ID."
     list_select_related = ["plan__owner", "plan__track"]
     date_hierarchy = "week_start"
     actions = ["resend_failed_of_current_week"]
 
     def get_ordering(self, request):
-        # Stuck rows first: they are the ones waiting for an operator.
-        stuck_first = Case(
-            When(status=NudgeDelivery.Status.STUCK, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return [stuck_first.asc(), *NudgeDelivery._meta.ordering]
+        # Stuck rows first: they are the ones waiting for an operator (the model's
+        # nudge_list_idx holds this order). Filtered by status, every row ranks the same:
+        # the rank is left out, so nudge_status_week_idx gives the page instead of a sort
+        # of every row of that status.
+        if "status__exact" in request.GET:
+            return list(NudgeDelivery._meta.ordering)
+        return [delivery_stuck_first().asc(), *NudgeDelivery._meta.ordering]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A Message-ID names its plan and week (careers.plans.emails.nudge_message_id), so
+        # the row is found by the unique (plan, week) index, not a scan of every id.
+        if found := NUDGE_MESSAGE_ID.search(search_term):
+            plan_id, week = found.groups()
+            try:
+                week_start = date(int(week[:4]), int(week[4:6]), int(week[6:]))
+            except ValueError:
+                return queryset.none(), False
+            matching = queryset.filter(
+                plan_id=int(plan_id), week_start=week_start, message_id__icontains=found[0]
+            )
+            return matching, False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="Status", ordering="status")
     def status_shown(self, obj: NudgeDelivery) -> str:

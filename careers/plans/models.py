@@ -79,7 +79,12 @@ class LearningPlan(models.Model):
                 fields=["next_nudge_at"],
                 name="plan_due_idx",
                 condition=models.Q(nudges_enabled=True),
-            )
+            ),
+            # The admin lists plans newest first: read backwards, this gives a page
+            # without sorting the table.
+            models.Index(fields=["created_at", "id"], name="plan_created_idx"),
+            # The admin's drill-down by start date: MIN, MAX and a probe per period.
+            models.Index(fields=["start_date"], name="plan_start_idx"),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +113,12 @@ class WeeklyCheckin(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "week_start"], name="one_checkin_per_week")
         ]
+        indexes = [
+            # The admin's list (newest week first, then -id, which the admin adds), its week
+            # filter and its drill-down by week: the unique constraint's index starts with
+            # the plan, so serves none of them.
+            models.Index(fields=["week_start", "id"], name="checkin_week_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_id} week of {self.week_start}"
@@ -126,6 +137,17 @@ class PaperNote(models.Model):
 
     def __str__(self) -> str:
         return self.title or "(untitled paper)"
+
+
+def delivery_stuck_first() -> models.Case:
+    """0 for a stuck delivery, 1 for any other: the admin lists stuck ones first. (The
+    status is spelled out: NudgeDelivery's Meta builds an index of this before the class,
+    and so NudgeDelivery.Status.STUCK, exists.)"""
+    return models.Case(
+        models.When(status="stuck", then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
 
 
 class NudgeDelivery(models.Model):
@@ -169,7 +191,22 @@ class NudgeDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "week_start"], name="one_nudge_per_week")
         ]
-        indexes = [models.Index(fields=["status", "sending_since"], name="nudge_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "sending_since"], name="nudge_status_idx"),
+            # The admin's default order (stuck first, then newest week): its first page
+            # is the first rows of this index, not a sort of the table.
+            models.Index(
+                delivery_stuck_first(),
+                models.F("week_start").desc(),
+                models.F("id").desc(),
+                name="nudge_list_idx",
+            ),
+            # The admin's list filtered by status, newest week first: this week's pending
+            # or the stuck ones are a few hundred of a million rows, found and ordered here.
+            models.Index(fields=["status", "week_start", "id"], name="nudge_status_week_idx"),
+            # The admin's week filter and its drill-down by week.
+            models.Index(fields=["week_start", "id"], name="nudge_week_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Nudge for plan {self.plan_id}, week of {self.week_start} ({self.status})"
