@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('content', '0002_ask_whom_audience_and_red_flags'),
-        ('plans', '0004_admin_list_indexes'),
+        ("content", "0002_ask_whom_audience_and_red_flags"),
+        ("plans", "0004_admin_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='learningplan',
-            index=models.Index(condition=models.Q(('nudges_enabled', False)), fields=['start_date'], name='plan_nudges_off_idx'),
+            model_name="learningplan",
+            index=models.Index(
+                condition=models.Q(("nudges_enabled", False)),
+                fields=["start_date"],
+                name="plan_nudges_off_idx",
+            ),
         ),
     ]
