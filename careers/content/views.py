@@ -83,15 +83,43 @@ def _advice_cards(path_slug: str, tag_slug: str) -> list[AdviceCard]:
     ]
 
 
+# The newest advice the home page features.
+FEATURED_ADVICE = 3
+
+
+@dataclass(frozen=True)
+class HomeParts:
+    """The home page's cached parts: the grid of paths and the featured advice cards."""
+
+    paths_html: str
+    featured: list[AdviceCard]
+
+
+def _home_parts() -> HomeParts:
+    return HomeParts(
+        paths_html=render_to_string("content/_home_paths.html", {"paths": selectors.path_list()}),
+        featured=[
+            AdviceCard(
+                item.pk,
+                item.slug,
+                render_to_string("content/_featured_advice.html", {"item": item}),
+            )
+            for item in selectors.advice_list()[:FEATURED_ADVICE]
+        ],
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    featured = list(selectors.advice_list()[:3])
+    parts = _cached("home", content_stamps(), build=_home_parts)
     return render(
         request,
         "content/home.html",
         {
-            "paths": selectors.path_list(),
-            "featured_advice": featured,
-            "advice_votes": advice_votes(user=request.user, item_ids=[i.pk for i in featured]),
+            "paths_html": parts.paths_html,
+            "featured_advice": parts.featured,
+            "advice_votes": advice_votes(
+                user=request.user, item_ids=[card.pk for card in parts.featured]
+            ),
         },
     )
 

@@ -43,7 +43,7 @@ def login(user) -> Client:
     return client
 
 
-@pytest.mark.parametrize("url", ["/advice/", "/advice/?path=phd", "/paths/phd/"])
+@pytest.mark.parametrize("url", ["/", "/advice/", "/advice/?path=phd", "/paths/phd/"])
 def test_it_renders_the_second_view_from_the_cache(
     seeded, client, alice, url, django_assert_num_queries
 ):
@@ -80,6 +80,17 @@ def test_it_shows_a_published_change_on_the_next_view(seeded, client, reviewer):
     item_archive(item=item, user=reviewer)
     library = client.get("/advice/?path=phd").content.decode()
     assert "Choose the advisor before the school" not in library
+
+
+def test_it_shows_new_advice_and_a_renamed_path_on_the_home_page_at_once(seeded, client, reviewer):
+    client.get("/")
+    path = CareerPath.objects.get(slug="phd")
+    publish_change(path, reviewer, name="A doctorate")
+    AdviceItemFactory(title="Read the lab's last three papers")
+
+    home = client.get("/").content.decode()
+    assert "A doctorate" in home
+    assert "Read the lab&#x27;s last three papers" in home
 
 
 def test_it_shows_a_renamed_tag_and_a_new_path_on_the_next_view(seeded, client):
@@ -157,8 +168,10 @@ def test_it_reads_the_stamp_in_one_query(seeded, django_assert_num_queries):
 def test_it_lists_the_content_api_in_as_many_queries_however_much_is_published(
     seeded, client, url, queries, django_assert_num_queries
 ):
-    """The count (1), the page (1) and its prefetched links: advice's paths and tags,
-    criteria's paths, paths' goals (1 each)."""
+    """The content stamp (1), the count (1), the page (1) and its prefetched links: advice's
+    paths and tags, criteria's paths, paths' goals (1 each). Each view here follows a
+    publication, so neither is answered from the cache."""
+    queries += 1
     with django_assert_num_queries(queries):
         small = client.get(url)
     phd, startup = CareerPath.objects.filter(slug__in=["phd", "startup"])
@@ -172,3 +185,34 @@ def test_it_lists_the_content_api_in_as_many_queries_however_much_is_published(
         large = client.get(url)
     assert small.status_code == large.status_code == 200
     assert large.json()["count"] > small.json()["count"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/advice/", "/api/criteria/", "/api/paths/", "/api/red-flags/"]
+)
+def test_it_answers_a_repeated_content_list_from_the_cache_until_a_publication(
+    seeded, client, url, django_assert_num_queries
+):
+    first = client.get(url).json()
+    with django_assert_num_queries(1):  # the content stamp only
+        assert client.get(url).json() == first
+
+    CareerPathFactory(slug="another-path")
+    CriterionFactory(paths=[CareerPath.objects.get(slug="phd")])
+    RedFlagRuleFactory(criterion=CriterionFactory())
+    AdviceItemFactory(paths=[CareerPath.objects.get(slug="phd")])
+    assert client.get(url).json()["count"] > first["count"]
+
+
+def test_it_keeps_only_lists_asked_for_by_page_number(seeded, client, django_assert_num_queries):
+    """Any other parameter (a filter, a made-up one, a long page number) is answered
+    afresh: a request cannot fill the cache with keys of its own making."""
+    assert client.get("/api/advice/?page=1").status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get("/api/advice/?page=1").status_code == 200
+    for query in ["made=up", "path=phd", "page=1&page=1", "page=000001"]:
+        for _view in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(f"/api/advice/?{query}").status_code == 200
+            assert len(queries) > 1, f"?{query} was answered from the cache"
+    assert client.get("/api/advice/?page=999").status_code == 404
