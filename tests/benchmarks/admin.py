@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-import psycopg
+from tests.benchmarks.nudges import say, scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS_AT_FULL_SCALE = 100_000
@@ -43,18 +43,6 @@ TIME_ZONES = [
 ]
 CHOICES_PER_FILTER = 6
 BUDGET_MS = 100
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def scratch_database(admin_url: str, name: str, *, drop: bool = False) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{admin_url.rsplit('/', 1)[0]}/{name}"
 
 
 def this_monday() -> date:
