@@ -53,11 +53,8 @@ class ResultState:
 
     @property
     def fresh(self) -> bool:
-        return (
-            self.stored is not None
-            and self.stored.input_fingerprint == self.key
-            and self.stored.scoring_version == scoring.SCORING_VERSION
-        )
+        # The key includes the scoring version: a row of another version never matches.
+        return self.stored is not None and self.stored.input_fingerprint == self.key
 
 
 def stored_result(comparison: Comparison) -> ComparisonResult | None:

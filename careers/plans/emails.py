@@ -13,7 +13,7 @@ links, escaped as the template would have escaped them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from html import unescape
 from typing import Any
@@ -70,17 +70,7 @@ class PlanShown:
 
     @classmethod
     def of(cls, plan: LearningPlan) -> PlanShown:
-        return cls(
-            track=plan.track,
-            start_date=plan.start_date,
-            weeks=plan.weeks,
-            papers_per_week=plan.papers_per_week,
-            ml_course_first=plan.ml_course_first,
-            study_days=tuple(plan.study_days),
-            nudge_weekday=plan.nudge_weekday,
-            nudge_hour=plan.nudge_hour,
-            timezone=plan.timezone,
-        )
+        return _copy_fields(cls, plan, study_days=tuple(plan.study_days))
 
 
 @dataclass(frozen=True)
@@ -102,19 +92,15 @@ class ProgressShown:
 
     @classmethod
     def of(cls, progress: PlanProgress) -> ProgressShown:
-        return cls(
-            today=progress.today,
-            week=progress.week,
-            week_start=progress.week_start,
-            total_weeks=progress.total_weeks,
-            focus=progress.focus,
-            streak=progress.streak,
-            papers_read=progress.papers_read,
-            papers_target=progress.papers_target,
-            papers_year_pace=progress.papers_year_pace,
-            papers_year_target=progress.papers_year_target,
-            finished=progress.finished,
-        )
+        return _copy_fields(cls, progress)
+
+
+def _copy_fields(cls, source, **given):
+    """An instance of the dataclass ``cls`` with each field read from ``source`` by its
+    name, but for those ``given``."""
+    return cls(
+        **{f.name: getattr(source, f.name) for f in fields(cls) if f.name not in given}, **given
+    )
 
 
 @dataclass(frozen=True)
