@@ -145,6 +145,9 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "advisor.cache"
+    # A signed-in request reads its session from Redis, the database only on a miss. Only
+    # with a shared cache: a process's own cache would keep a session another signed out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Advice "shown" counts wait in the cache (careers.content.feedback). Beat writes a shared
@@ -264,7 +267,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 AUTHENTICATION_BACKENDS = [
     # Axes counts failed logins (web form, admin and the API token endpoint alike).
     "axes.backends.AxesStandaloneBackend",
-    # Django's model backend, logging in by username or by email address.
+    # Django's model backend, logging in by username or by email address (allauth's, which
+    # ours extends). allauth's own stays listed so sessions it signed in still resolve; it
+    # never accepts what ours refused.
+    "careers.accounts.backends.AuthenticationBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

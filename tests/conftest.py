@@ -27,6 +27,9 @@ def _fast_and_isolated(settings):
         }
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sessions as a deployment with Redis keeps them, so pinned query counts hold with or
+    # without REDIS_URL.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # A process's own flush of advice counts comes round once a minute, so within a long
     # run it would land inside any test's pinned query count; the tests of it turn it on.
     settings.ADVICE_SHOWN_FLUSH_SECONDS = None

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import ComparisonFactory
@@ -42,7 +43,11 @@ def redis_cache(settings, redis_server):
     (the broker too); calling the fixture's value stops that Redis."""
     url, stop = redis_server
     project = settings_of(
-        "CACHES", "DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS", "DJANGO_REDIS_LOGGER", REDIS_URL=url
+        "CACHES",
+        "DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS",
+        "DJANGO_REDIS_LOGGER",
+        "SESSION_ENGINE",
+        REDIS_URL=url,
     )
     settings.CACHES = ast.literal_eval(project["CACHES"])
     assert settings.CACHES["default"]["LOCATION"] == url
@@ -50,6 +55,7 @@ def redis_cache(settings, redis_server):
         project["DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS"] == "True"
     )
     settings.DJANGO_REDIS_LOGGER = project["DJANGO_REDIS_LOGGER"]
+    settings.SESSION_ENGINE = project["SESSION_ENGINE"]
     settings.CELERY_BROKER_URL = url
     return stop
 
@@ -103,3 +109,18 @@ def test_it_reports_the_broker_down_on_healthz_while_the_apianswers(db, redis_ca
     assert health.status_code == 503
     assert health.json()["broker"]["status"] == "down"
     assert APIClient().get("/api/paths/").status_code == 200
+
+
+def test_it_keeps_a_signed_in_reader_signed_in_with_the_cache_stopped(redis_cache, alice):
+    """Sessions are read from Redis first: with it down they come from the database."""
+    reader = Client()
+    reader.force_login(alice)
+    assert reader.get("/dashboard/").context["user"] == alice
+
+    redis_cache()
+
+    response = reader.get("/dashboard/")
+    assert response.status_code == 200
+    assert response.context["user"] == alice
+    reader.post("/accounts/logout/")
+    assert reader.get("/dashboard/").status_code == 302

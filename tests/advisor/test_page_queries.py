@@ -19,14 +19,14 @@ from tests.factories import (
     WeeklyCheckinFactory,
 )
 
-# Session, user, profile (3); the plans with their tracks (1), their check-ins (1), the
-# tracks' courses (1) and project steps (1); the latest comparisons with their option counts
-# (1); the published paths (1).
-DASHBOARD = 9
-# Session, user, profile (3); the plan with its track (1); its check-ins (1), their papers
+# The user with their profile (1; the session is in the cache); the plans with their tracks
+# (1), their check-ins (1), the tracks' courses (1) and project steps (1); the latest
+# comparisons with their option counts (1); the published paths (1).
+DASHBOARD = 7
+# The user with their profile (1); the plan with its track (1); its check-ins (1), their papers
 # (1) and the project steps they name (1); the track's courses (1) and project steps (1);
 # the tips shown beside the schedule (1).
-PLAN_PAGE = 10
+PLAN_PAGE = 8
 
 
 def plan_with_weeks(owner, track, weeks: int):

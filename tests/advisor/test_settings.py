@@ -19,6 +19,7 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
         "MAILERS['default']['BACKEND']",
         "MAILERS['default']['OPTIONS']['file_path']",
         "CACHES['default']['BACKEND']",
+        "SESSION_ENGINE",
         "DEBUG",
         "TIME_ZONE",
         "USE_TZ",
@@ -33,6 +34,8 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     )
     assert values["MAILERS['default']['OPTIONS']['file_path']"] == str(tmp_path / "mail")
     assert values["CACHES['default']['BACKEND']"].endswith("LocMemCache")
+    # A cache of each process's own would keep a session another process signed out.
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert values["TIME_ZONE"] == "UTC"
     assert values["USE_TZ"] == "True"
     assert (tmp_path / "broker" / "queue").is_dir()
@@ -46,6 +49,7 @@ def test_it_switches_to_postgresql_and_redis_with_database_and_redis_urls(tmp_pa
         "CELERY_BROKER_URL",
         "CELERY_RESULT_BACKEND",
         "CACHES['default']['BACKEND']",
+        "SESSION_ENGINE",
         DATABASE_URL="postgres://advisor:secret@db.internal:5433/advisor",
         REDIS_URL="redis://cache.internal:6380/2",
         VAR_DIR=str(tmp_path),
@@ -56,6 +60,7 @@ def test_it_switches_to_postgresql_and_redis_with_database_and_redis_urls(tmp_pa
     assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6380/2"
     assert values["CELERY_RESULT_BACKEND"] == "redis://cache.internal:6380/2"
     assert values["CACHES['default']['BACKEND']"] == "django_redis.cache.RedisCache"
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_it_selects_smtp_with_an_email_url(tmp_path):

@@ -20,13 +20,14 @@ PATHS = ["industry-team", "research-lab", "phd", "startup", "startup", "industry
 # (6).
 API_READ_BACK = 2
 API_SCORED = 14
-# The results page adds the session, the user and their profile (3) and the viewer's
-# answers to the advice (1); the first view after a change renders the body and picks the
+# The results page adds the user with their profile (1; the session is in the cache) and the
+# viewer's answers to the advice (1); the first view after a change renders the body and picks the
 # advice (1).
-PAGE_READ_BACK = 6
-PAGE_SCORED = 19
-# The comparison's own page: session, user, profile, the comparison, its options with paths.
-DETAIL = 5
+PAGE_READ_BACK = 4
+PAGE_SCORED = 17
+# The comparison's own page: the user with their profile, the comparison, its options with
+# paths.
+DETAIL = 3
 
 
 def comparison_of(owner, *, options: int, answered: bool):
