@@ -36,7 +36,10 @@ def stored(queryset: models.QuerySet) -> list[dict]:
 
 def filled_comparison(user) -> Comparison:
     return ComparisonFactory(
-        owner=user, notes="Ask about visas.", decision_deadline=date(2027, 1, 15)
+        owner=user,
+        notes="Ask about visas.",
+        decision_deadline=date(2027, 1, 15),
+        currency="EUR",
     )
 
 
@@ -54,13 +57,63 @@ def filled_option(user) -> Option:
         currency="CHF",
         offer_deadline=date(2027, 1, 31),
         notes="Relocation offered.",
+        # Every part of a listed company's pay (a grant given per year, as equity_per_year).
+        raise_low_percent=Decimal("1.5"),
+        raise_percent=Decimal("3"),
+        raise_high_percent=Decimal("6.25"),
+        signon_bonus=Decimal("15000"),
+        signon_repay_months=12,
+        bonus_low=Decimal("5000"),
+        bonus_high=Decimal("30000.75"),
+        vesting="custom",
+        vesting_custom=[10, 20, 30.5, 39.5],
+        cliff_months=6,
+        refresher_low=Decimal("5000"),
+        refresher=Decimal("10000"),
+        refresher_high=Decimal("20000"),
+        stipend_years=2,
+        program_years=5,
+        tuition_covered=False,
+        tuition_per_year=Decimal("800"),
+        one_off_amounts=Decimal("7500"),
+        yearly_benefits=Decimal("2400"),
+        monthly_living_cost=Decimal("3100.40"),
+    )
+
+
+def filled_private_option(user) -> Option:
+    """A startup's offer: options in a private company and a bonus as a share of base, the
+    parts of pay ``filled_option`` cannot have beside its listed company's grant."""
+    return OptionFactory(
+        comparison=filled_comparison(user),
+        path_slug="startup",
+        team="Founding team",
+        location="Berlin",
+        manager_name="A. Founder",
+        base_salary=Decimal("90000"),
+        bonus_percent=Decimal("7.5"),
+        bonus_low=Decimal("0"),
+        bonus_high=Decimal("15"),
+        currency="EUR",
+        private_shares=40_000,
+        private_strike_price=Decimal("0.4500"),
+        private_share_price=Decimal("2.1234"),
+        private_exercise_days=90,
+        private_worth_low_percent=Decimal("0"),
+        private_worth_percent=Decimal("20"),
+        private_worth_high_percent=Decimal("100"),
+        vesting="back_loaded",
+        cliff_months=12,
+        monthly_living_cost=Decimal("2200"),
+        notes="Seed round closed in October.",
     )
 
 
 def filled_answers(user) -> Option:
     """An option with every question of its path answered, with provenance."""
     option = filled_option(user)
-    for criterion in Criterion.objects.published().filter(paths=option.path):
+    answered = Criterion.objects.published().exclude(answer_type=Criterion.AnswerType.COMPUTED)
+    for criterion in answered.filter(paths=option.path):
         Answer.objects.create(
             option=option,
             criterion=criterion,

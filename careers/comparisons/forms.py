@@ -10,11 +10,19 @@ from django.core.exceptions import ValidationError
 
 from careers.comparisons.models import (
     COUNT_MAX,
+    PAY_FIELDS,
     UNKNOWN,
     Answer,
     Comparison,
     Option,
     WeightOverride,
+)
+from careers.comparisons.pay_form import (
+    DEFAULTED,
+    PAY_LABELS,
+    PAY_SECTIONS,
+    PaySection,
+    VestingScheduleField,
 )
 from careers.content.models import CareerPath, Criterion
 from careers.content.selectors import criteria_by_category, path_list
@@ -49,6 +57,16 @@ class ComparisonForm(ServiceForm):
         widget=DateInput,
         help_text="When you need to decide, if you know.",
     )
+    currency = model_form_field(
+        Comparison,
+        "currency",
+        label="Compare pay in",
+        help_text="Three letters, such as USD, EUR or GBP. Empty: the first option's currency.",
+        widget=forms.TextInput(attrs={"size": 3, "autocapitalize": "characters"}),
+    )
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
 
 
 class PathChoiceField(forms.ModelChoiceField):
@@ -91,12 +109,55 @@ class OptionForm(ServiceForm):
     )
     offer_deadline = _option_field("offer_deadline", "Offer deadline", widget=DateInput)
     notes = _option_field("notes", "Notes", widget=forms.Textarea(attrs={"rows": 4}))
+    vesting_custom = VestingScheduleField(
+        label="Custom yearly vesting (%)",
+        required=False,
+        help_text="For a custom schedule: four percentages that add up to 100, such as "
+        "10, 20, 30, 40.",
+    )
 
     def clean_currency(self) -> str:
         currency = self.cleaned_data["currency"].strip().upper()
         for validator in Option._meta.get_field("currency").validators:
             validator(currency)
         return currency
+
+    def clean_vesting(self) -> str:
+        return self.cleaned_data["vesting"] or Option._meta.get_field("vesting").default
+
+    def clean_cliff_months(self) -> int:
+        value = self.cleaned_data["cliff_months"]
+        return Option._meta.get_field("cliff_months").default if value is None else value
+
+    @property
+    def pay_sections(self) -> list[PaySection]:
+        """The pay fields in their groups; a group starts open when one of its fields has an
+        error or a value of its own (not just its default)."""
+        sections = []
+        for key, title, names in PAY_SECTIONS:
+            fields = [self[name] for name in names]
+            filled = any(
+                f.errors or (f.value() not in (None, "", [], False) and f.name not in DEFAULTED)
+                for f in fields
+            )
+            sections.append(PaySection(key, title, fields, key == "salary" or filled))
+        return sections
+
+
+def _pay_field(name: str) -> forms.Field:
+    field = _option_field(name, PAY_LABELS.get(name, ""))
+    if name in ("vesting", "cliff_months"):
+        # Each has a default the model keeps when a request leaves it out.
+        field.required = False
+    if name == "vesting":
+        field.help_text = "How the grant vests, year by year (refreshers vest evenly over 4 years)."
+    return field
+
+
+# The pay fields, declared once for the class (the page places each one itself).
+OptionForm.base_fields.update(
+    {name: _pay_field(name) for name in PAY_FIELDS if name not in OptionForm.base_fields}
+)
 
 
 @dataclass(frozen=True)

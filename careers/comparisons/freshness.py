@@ -1,6 +1,6 @@
 """When a stored result is still the result: the one place that says what it depends on.
 
-A comparison's scored result depends on exactly three things, and ``result_key`` hashes
+A comparison's scored result depends on exactly four things, and ``result_key`` hashes
 exactly them:
 
 1. what the user typed: its options, their answers and its weights. Every service that
@@ -10,7 +10,9 @@ exactly them:
 2. the published criteria and red-flag rules: ``ContentStamps.scoring`` changes with every
    publication, archive or deletion of one (``careers.content.versions``);
 3. the scoring code: ``scoring.SCORING_VERSION``, bumped with every change of what it
-   computes.
+   computes;
+4. the exchange rates pay is converted with: the date of the bundled rates
+   (``money.rate_table``), which changes only with the package that ships them.
 
 A stored result whose key is the current one is read back instead of being scored again;
 any other is scored and rewritten. Reading the key costs two queries whatever the size of
@@ -32,13 +34,20 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from careers.comparisons import scoring
 from careers.comparisons.models import Comparison, ComparisonResult
+from careers.comparisons.money import rate_table
 from careers.comparisons.results import ComparisonResultView, comparison_result
 from careers.content.versions import ContentStamps, content_stamps
 
 
 def result_key(*, comparison_id: int, inputs_version: int, content: ContentStamps) -> str:
     """The key of everything a comparison's result depends on (see the module docstring)."""
-    parts = [scoring.SCORING_VERSION, str(comparison_id), str(inputs_version), content.scoring]
+    parts = [
+        scoring.SCORING_VERSION,
+        str(comparison_id),
+        str(inputs_version),
+        content.scoring,
+        rate_table().on.isoformat(),
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -8,9 +8,12 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from careers.comparisons.money import rate_table
+from careers.comparisons.pay import pay_errors
 from careers.content.models import CareerPath, Criterion
 
 MAX_OPTIONS = 6
@@ -23,8 +26,9 @@ MONEY_MAX = 100_000_000
 COUNT_MAX = 1000
 # The form of a criterion's key, which requests name criteria by.
 KEY_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
-# What a user sets on an option, in the order forms and exports show it.
-OPTION_FIELDS = (
+# What a user sets on an option besides the parts of its pay below, in the order forms and
+# exports show it.
+OFFER_FIELDS = (
     "path",
     "organisation",
     "team",
@@ -38,8 +42,46 @@ OPTION_FIELDS = (
     "offer_deadline",
     "notes",
 )
+# The parts of what an option pays beyond the four above, every one optional, in the order
+# forms and exports show them (``careers.comparisons.pay`` reads them into the engine).
+PAY_FIELDS = (
+    "raise_low_percent",
+    "raise_percent",
+    "raise_high_percent",
+    "signon_bonus",
+    "signon_repay_months",
+    "bonus_percent",
+    "bonus_low",
+    "bonus_high",
+    "equity_grant_value",
+    "vesting",
+    "vesting_custom",
+    "cliff_months",
+    "refresher_low",
+    "refresher",
+    "refresher_high",
+    "private_shares",
+    "private_strike_price",
+    "private_share_price",
+    "private_exercise_days",
+    "private_worth_low_percent",
+    "private_worth_percent",
+    "private_worth_high_percent",
+    "stipend_years",
+    "program_years",
+    "tuition_covered",
+    "tuition_per_year",
+    "one_off_amounts",
+    "yearly_benefits",
+    "monthly_living_cost",
+)
+# Everything a user sets on an option.
+OPTION_FIELDS = (*OFFER_FIELDS, *PAY_FIELDS)
 
 money_validators = [MinValueValidator(0), MaxValueValidator(MONEY_MAX)]
+percent_validators = [MinValueValidator(0), MaxValueValidator(100)]
+PRICE_MAX = 1_000_000
+SHARES_MAX = 10_000_000_000
 currency_validator = RegexValidator(
     r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code such as USD, EUR or GBP."
 )
@@ -56,6 +98,13 @@ class Comparison(models.Model):
     title = models.CharField(max_length=120)
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
     decision_deadline = models.DateField(null=True, blank=True)
+    # The currency pay is compared in; empty: the first option's.
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[currency_validator],
+        help_text="The currency every option's pay is converted to; empty: the first option's.",
+    )
     # A read-only link for people the owner chooses; empty when sharing is off.
     share_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     share_includes_private = models.BooleanField(
@@ -77,6 +126,25 @@ class Comparison(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.currency and not rate_table().knows(self.currency):
+            raise ValidationError(
+                {
+                    "currency": f"No exchange rate is known for {self.currency}: choose one of "
+                    + ", ".join(sorted(rate_table().currencies))
+                    + "."
+                }
+            )
+
+
+class Vesting(models.TextChoices):
+    EVEN = "even", "Even over 4 years, 1-year cliff"
+    FRONT_LOADED = "front_loaded", "Front-loaded 33/33/22/12"
+    BACK_LOADED = "back_loaded", "Back-loaded 5/15/40/40"
+    MONTHLY = "monthly", "Monthly after a cliff"
+    CUSTOM = "custom", "Custom yearly percentages"
 
 
 class Option(models.Model):
@@ -106,6 +174,220 @@ class Option(models.Model):
         validators=money_validators,
     )
     currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
+    raise_low_percent = models.DecimalField(
+        "yearly raise, low (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+    )
+    raise_percent = models.DecimalField(
+        "yearly raise, expected (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+    )
+    raise_high_percent = models.DecimalField(
+        "yearly raise, high (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+    )
+    signon_bonus = models.DecimalField(
+        "sign-on bonus",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+    )
+    signon_repay_months = models.PositiveSmallIntegerField(
+        "months until the sign-on is yours",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text="Leave before this many months and it must be paid back.",
+    )
+    bonus_percent = models.DecimalField(
+        "yearly bonus target (% of base)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+        help_text="Instead of an amount: a share of each year's base salary.",
+    )
+    bonus_low = models.DecimalField(
+        "yearly bonus, low",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text="In the bonus's own unit: an amount, or a percentage of base.",
+    )
+    bonus_high = models.DecimalField(
+        "yearly bonus, high",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text="In the bonus's own unit: an amount, or a percentage of base.",
+    )
+    equity_grant_value = models.DecimalField(
+        "equity grant, total value at grant",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text="A listed company's grant: its value when granted, over all its years.",
+    )
+    vesting = models.CharField(
+        "vesting schedule", max_length=20, choices=Vesting.choices, default=Vesting.EVEN
+    )
+    vesting_custom = models.JSONField(
+        "custom yearly vesting (%)",
+        null=True,
+        blank=True,
+        help_text="Four yearly percentages that add up to 100, for a custom schedule.",
+    )
+    cliff_months = models.PositiveSmallIntegerField(
+        "cliff (months)",
+        default=12,
+        validators=[MaxValueValidator(48)],
+        help_text="Nothing vests before it; at the cliff, what accrued arrives at once.",
+    )
+    refresher_low = models.DecimalField(
+        "yearly refresher, low",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+    )
+    refresher = models.DecimalField(
+        "yearly refresher, expected",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text="Equity granted again each year from year 2.",
+    )
+    refresher_high = models.DecimalField(
+        "yearly refresher, high",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+    )
+    private_shares = models.PositiveBigIntegerField(
+        "options or shares (private company)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(SHARES_MAX)],
+    )
+    private_strike_price = models.DecimalField(
+        "strike price per share",
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(PRICE_MAX)],
+    )
+    private_share_price = models.DecimalField(
+        "latest price per share",
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(PRICE_MAX)],
+        help_text="The price of the latest funding round or valuation.",
+    )
+    private_exercise_days = models.PositiveIntegerField(
+        "exercise window after leaving (days)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3650)],
+    )
+    private_worth_low_percent = models.DecimalField(
+        "worth, low (% of paper value)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+    )
+    private_worth_percent = models.DecimalField(
+        "worth, expected (% of paper value)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+    )
+    private_worth_high_percent = models.DecimalField(
+        "worth, high (% of paper value)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+    )
+    stipend_years = models.PositiveSmallIntegerField(
+        "years the stipend is funded", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    program_years = models.PositiveSmallIntegerField(
+        "expected length of the program (years)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+    )
+    tuition_covered = models.BooleanField("tuition covered", default=True)
+    tuition_per_year = models.DecimalField(
+        "tuition per year",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text="Counted as a cost when tuition is not covered.",
+    )
+    one_off_amounts = models.DecimalField(
+        "one-off amounts",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text="Relocation and other one-off payments, in the first month.",
+    )
+    yearly_benefits = models.DecimalField(
+        "yearly benefits counted",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text="What benefits are worth to you each year, if you want them counted.",
+    )
+    monthly_living_cost = models.DecimalField(
+        "monthly living cost",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text="For the option's location, as you estimate it: the results show what is left.",
+    )
     offer_deadline = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -115,6 +397,14 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.team})" if self.team else self.organisation
+
+    def clean(self) -> None:
+        super().clean()
+        # What the compensation engine refuses (a custom schedule that does not add up to
+        # 100, a range whose low end is above its high one), on the field at fault.
+        errors = pay_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def label(self) -> str:

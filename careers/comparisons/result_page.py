@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString
 from careers.comparisons import selectors
 from careers.comparisons.freshness import ResultState
 from careers.comparisons.models import MIN_OPTIONS_TO_RANK
+from careers.comparisons.pay import comparison_currency
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.rows import flip_row, result_grid, result_rows
 from careers.content.models import AdviceItem
@@ -48,6 +49,8 @@ def result_context(view: ComparisonResultView, *, include_private: bool) -> dict
         "flip": flip_row(view),
         "people_percent": round(view.people_share * 100),
         "brand_percent": round(view.brand_share * 100),
+        "pay_percent": round(view.pay_share * 100),
+        "currency": comparison_currency(view.comparison, view.options),
         "can_rank": len(rows) >= MIN_OPTIONS_TO_RANK,
         "include_private": include_private,
     }

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from careers.comparisons.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
+from careers.comparisons.pay import PAY_CRITERION, OptionPay, option_pays, pay_fractions
 from careers.comparisons.scoring import (
     ComparisonScore,
     CriterionSpec,
@@ -62,6 +63,10 @@ class ComparisonResultView:
     previous_result: ComparisonResult | None = None
     # False when the score was read back from a stored result that is still current.
     rescored: bool = True
+    # Each option's pay in the comparison's currency, by option id.
+    pays: dict[int, OptionPay] = field(default_factory=dict)
+    # The computed pay criterion's share of the weight (0 when its options do not ask it).
+    pay_share: float = 0.0
 
     @cached_property
     def content_versions_note(self) -> ContentVersionsNote:
@@ -98,6 +103,7 @@ def _score(
     by_option: dict[int, dict[str, Answer]],
     by_path: dict[int, list[Criterion]],
     all_criteria: dict[str, Criterion],
+    pays: dict[int, OptionPay],
 ) -> tuple[ComparisonScore, dict[str, int], list[RedFlagRule]]:
     """The score, the weights it used and the rules it applied (2 queries: the overrides
     and the rules)."""
@@ -113,6 +119,8 @@ def _score(
         .filter(criterion__status=Status.PUBLISHED)
         .select_related("criterion")
     )
+    private = {option.pk: bool(option.private_shares) for option in options}
+    computed = pay_fractions(pays.values(), private=private)
     inputs = [
         OptionInput(
             id=option.pk,
@@ -122,6 +130,7 @@ def _score(
                 key: stored_answer_value(answer.value)
                 for key, answer in by_option.get(option.pk, {}).items()
             },
+            computed={PAY_CRITERION: computed[option.pk]} if option.pk in computed else {},
         )
         for option in options
     ]
@@ -149,13 +158,16 @@ def comparison_result(
     by_path = criteria_for_paths()
     all_criteria = {c.key: c for crits in by_path.values() for c in crits}
     asked = {c.key for o in options for c in by_path.get(o.path_id, [])}
+    pays = option_pays(comparison, options)
     score = _stored_score(stored)
     if score is not None and set(stored.weights) == set(all_criteria):
         weights, rule_rows = dict(stored.weights), []
         content_versions = stored.content_versions
         rescored = False
     else:
-        score, weights, rule_rows = _score(comparison, options, by_option, by_path, all_criteria)
+        score, weights, rule_rows = _score(
+            comparison, options, by_option, by_path, all_criteria, pays
+        )
         content_versions = {
             "criteria": {key: all_criteria[key].version for key in sorted(asked)},
             "red_flags": {
@@ -182,6 +194,8 @@ def comparison_result(
         rules={rule.key: rule for rule in rule_rows},
         content_versions=content_versions,
         rescored=rescored,
+        pays=pays,
+        pay_share=round(weights.get(PAY_CRITERION, 0) / total, 3) if PAY_CRITERION in used else 0.0,
     )
 
 

@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from careers.comparisons.models import UNKNOWN, Answer, Option
+from careers.comparisons.pay import PAY_CRITERION, OptionPay, pay_fractions
+from careers.comparisons.pay_chart import PayChart, chart_scale, pay_chart
 from careers.comparisons.results import ComparisonResultView
-from careers.comparisons.scoring import CATEGORY_ORDER, OptionScore, QuestionToAsk, RedFlag
+from careers.comparisons.scoring import (
+    CATEGORY_ORDER,
+    ComputedAnswer,
+    OptionScore,
+    QuestionToAsk,
+    RedFlag,
+)
 from careers.content.models import Criterion
 
 NOT_ASKED = "not_asked"
@@ -78,6 +86,8 @@ class AnswerRow:
     weight: int
     answer: Answer | None
     flags: tuple[FlagRow, ...] = ()
+    # A computed criterion's answer (pay), when there is one.
+    computed: ComputedAnswer | None = None
 
     @property
     def is_unknown(self) -> bool:
@@ -85,6 +95,8 @@ class AnswerRow:
 
     @property
     def value_label(self) -> str:
+        if self.computed is not None:
+            return computed_label(self.computed)
         if self.is_unknown:
             return "Unknown"
         if self.criterion.answer_type == Criterion.AnswerType.YES_NO:
@@ -92,6 +104,15 @@ class AnswerRow:
         if self.criterion.answer_type == Criterion.AnswerType.SCALE:
             return f"{self.value} of 5"
         return self.value
+
+
+def computed_label(answer: ComputedAnswer) -> str:
+    """ "62% of the best offer's (40-100%)": a computed pay answer as the page words it."""
+    expected = round(answer.expected * 100)
+    if answer.high > answer.low:
+        low, high = round(answer.low * 100), round(answer.high * 100)
+        return f"{expected}% of the best offer's ({low}-{high}%)"
+    return f"{expected}% of the best offer's"
 
 
 @dataclass(frozen=True)
@@ -105,6 +126,9 @@ class OptionRow:
     compensation: Compensation
     flags: list[FlagRow]
     questions: list[QuestionRow]
+    # Its pay year by year in the comparison's currency, and the chart of it.
+    pay: OptionPay | None = None
+    chart: PayChart | None = None
 
     @property
     def range_width(self) -> float:
@@ -221,6 +245,9 @@ def result_rows(view: ComparisonResultView) -> list[OptionRow]:
     """The options in ranking order (best first), each with everything shown beside it."""
     options = {option.pk: option for option in view.options}
     scores = {score.id: score for score in view.score.options}
+    private = {option.pk: bool(option.private_shares) for option in view.options}
+    computed = pay_fractions(view.pays.values(), private=private)
+    scale = chart_scale(pay.forecast for pay in view.pays.values())
     rows = []
     for rank, option_id in enumerate(view.score.ranking, start=1):
         option, score = options[option_id], scores[option_id]
@@ -237,9 +264,11 @@ def result_rows(view: ComparisonResultView) -> list[OptionRow]:
                 weight=view.weights.get(criterion.key, criterion.default_weight),
                 answer=saved.get(criterion.key),
                 flags=tuple(flags_on.get(criterion.key, ())),
+                computed=computed.get(option_id) if criterion.key == PAY_CRITERION else None,
             )
             for criterion in _criteria_for(view, option)
         ]
+        pay = view.pays.get(option_id)
         rows.append(
             OptionRow(
                 option=option,
@@ -252,6 +281,8 @@ def result_rows(view: ComparisonResultView) -> list[OptionRow]:
                     QuestionRow(question=question, flag=by_key.get(question.red_flag or ""))
                     for question in score.questions_to_ask
                 ],
+                pay=pay,
+                chart=pay_chart(pay.forecast, scale, pay.currency) if pay else None,
             )
         )
     return rows

@@ -8,6 +8,12 @@ An unknown answer is not a zero. It widens the option's range to its worst (0) a
 case and counts as halfway in the point score, and its curated question is what to ask next.
 An answer that raised a red flag asks its question too, to resolve before signing, ahead of
 the plain unknowns. Confidence is the share of the option's weight that has been answered.
+
+A computed criterion (pay) is not typed: its answer is a ``ComputedAnswer``, a share of the
+weight with a low and a high end, worked out elsewhere (``careers.comparisons.pay``). Its
+range widens the option's like an unknown's does, but only as far as its own ends, and the
+flip analysis weighs each end in the direction that could swap the top two: the leader's low
+end, the runner-up's high one.
 """
 
 from __future__ import annotations
@@ -18,11 +24,15 @@ from typing import Literal
 
 # 2: questions to ask carry a reason (and red-flagged answers ask theirs), whom to ask, and
 # the flip analysis ranks every unknown of the top two.
-SCORING_VERSION = "2"
+# 3: computed answers (pay) with a range, weighed in the flip analysis by their ends.
+SCORING_VERSION = "3"
 UNKNOWN = "unknown"
 # Why a question is on an option's list: its answer is unknown, or it raised a red flag.
 REASON_UNKNOWN = "unknown"
 REASON_RED_FLAG = "red_flag"
+# What a flip analysis entry is: an unknown answer, or one end of a computed answer's range.
+KIND_UNKNOWN = "unknown"
+KIND_RANGE = "range"
 PEOPLE = "people"
 CATEGORY_ORDER = ("people", "work", "growth", "practical")
 
@@ -55,11 +65,25 @@ class RuleSpec:
 
 
 @dataclass(frozen=True)
+class ComputedAnswer:
+    """A computed criterion's answer: shares of its weight (0-1), and what each end of the
+    range means, for the flip analysis to say ("equity is worth its paper value")."""
+
+    low: float
+    expected: float
+    high: float
+    if_low: str = ""
+    if_high: str = ""
+
+
+@dataclass(frozen=True)
 class OptionInput:
     id: int
     label: str
     criteria: Sequence[CriterionSpec]
     answers: Mapping[str, AnswerValue]
+    # Answers of computed criteria, by key; a computed criterion without one is unknown.
+    computed: Mapping[str, ComputedAnswer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,6 +125,17 @@ class OptionScore:
     red_flags: list[RedFlag]
     questions_to_ask: list[QuestionToAsk]
     unknown_swings: dict[str, float]
+    # Per computed criterion with a range: how many points its low end takes from the score
+    # and its high end adds, and what each end means.
+    range_swings: dict[str, RangeSwing] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RangeSwing:
+    down: float
+    up: float
+    if_low: str
+    if_high: str
 
 
 @dataclass(frozen=True)
@@ -110,6 +145,9 @@ class DecisiveUnknown:
     question: str
     swing: float
     ask_whom: str = ""
+    # KIND_UNKNOWN: ``question`` is what to ask. KIND_RANGE: ``question`` says which end of a
+    # computed answer's range it is ("equity is worth its paper value").
+    kind: str = KIND_UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -168,6 +206,9 @@ def _option_score_from_dict(data: Mapping) -> OptionScore:
             "red_flags": [RedFlag(**flag) for flag in data["red_flags"]],
             "questions_to_ask": [QuestionToAsk(**q) for q in data["questions_to_ask"]],
             "unknown_swings": dict(data["unknown_swings"]),
+            "range_swings": {
+                key: RangeSwing(**swing) for key, swing in data["range_swings"].items()
+            },
         }
     )
 
@@ -191,29 +232,37 @@ def answer_fraction(criterion: CriterionSpec, value: AnswerValue) -> float | Non
 
 
 def _range(
-    criteria: Iterable[CriterionSpec], answers: Mapping[str, AnswerValue]
+    criteria: Iterable[CriterionSpec],
+    answers: Mapping[str, AnswerValue],
+    computed: Mapping[str, ComputedAnswer],
 ) -> tuple[float, float, float, float, float] | None:
     """(point, min, max, answered weight, total weight) on a 0-100 scale, or None if weightless."""
-    earned = unknown = answered = total = 0.0
+    point = low = high = answered = total = 0.0
     for criterion in criteria:
-        if criterion.weight <= 0:
+        weight = criterion.weight
+        if weight <= 0:
             continue
-        total += criterion.weight
-        fraction = answer_fraction(criterion, answers.get(criterion.key, UNKNOWN))
-        if fraction is None:
-            unknown += criterion.weight
+        total += weight
+        if criterion.answer_type == "computed":
+            answer = computed.get(criterion.key)
+            ends = None if answer is None else (answer.expected, answer.low, answer.high)
         else:
-            earned += criterion.weight * fraction
-            answered += criterion.weight
+            fraction = answer_fraction(criterion, answers.get(criterion.key, UNKNOWN))
+            ends = None if fraction is None else (fraction, fraction, fraction)
+        if ends is None:
+            point, high = point + weight / 2, high + weight
+            continue
+        answered += weight
+        point, low, high = point + weight * ends[0], low + weight * ends[1], high + weight * ends[2]
     if total == 0:
         return None
-    return (
-        100 * (earned + unknown / 2) / total,
-        100 * earned / total,
-        100 * (earned + unknown) / total,
-        answered,
-        total,
-    )
+    return (100 * point / total, 100 * low / total, 100 * high / total, answered, total)
+
+
+def _is_unknown(criterion: CriterionSpec, option: OptionInput) -> bool:
+    if criterion.answer_type == "computed":
+        return criterion.key not in option.computed
+    return option.answers.get(criterion.key, UNKNOWN) == UNKNOWN
 
 
 def rule_matches(rule: RuleSpec, value: AnswerValue) -> bool:
@@ -250,8 +299,10 @@ def rule_flag(rule: RuleSpec) -> RedFlag:
 
 def option_score(option: OptionInput, rules: Sequence[RuleSpec]) -> OptionScore:
     """Score one option: point score, range, people sub-score, red flags, questions to ask."""
-    overall = _range(option.criteria, option.answers) or (0.0, 0.0, 0.0, 0.0, 0.0)
-    people = _range([c for c in option.criteria if c.category == PEOPLE], option.answers)
+    overall = _range(option.criteria, option.answers, option.computed) or (0.0,) * 5
+    people = _range(
+        [c for c in option.criteria if c.category == PEOPLE], option.answers, option.computed
+    )
     point, low, high, answered, total = overall
 
     applicable = {c.key for c in option.criteria}
@@ -263,12 +314,20 @@ def option_score(option: OptionInput, rules: Sequence[RuleSpec]) -> OptionScore:
     ]
     red_flags.sort(key=lambda flag: (flag.severity != "serious", flag.key))
 
-    unknown = [
-        c for c in option.criteria if c.weight > 0 and option.answers.get(c.key, UNKNOWN) == UNKNOWN
-    ]
+    unknown = [c for c in option.criteria if c.weight > 0 and _is_unknown(c, option)]
     questions = option_questions(option.criteria, unknown, red_flags)
     # How many points each unknown moves the score between its midpoint and either end.
     swings = {c.key: _round(100 * c.weight / 2 / total) for c in unknown} if total else {}
+    ranges = {}
+    for c in option.criteria:
+        answer = option.computed.get(c.key) if c.answer_type == "computed" else None
+        if answer is not None and c.weight > 0 and answer.high > answer.low:
+            ranges[c.key] = RangeSwing(
+                down=_round(100 * c.weight * (answer.expected - answer.low) / total),
+                up=_round(100 * c.weight * (answer.high - answer.expected) / total),
+                if_low=answer.if_low,
+                if_high=answer.if_high,
+            )
 
     return OptionScore(
         id=option.id,
@@ -283,6 +342,7 @@ def option_score(option: OptionInput, rules: Sequence[RuleSpec]) -> OptionScore:
         red_flags=red_flags,
         questions_to_ask=questions,
         unknown_swings=swings,
+        range_swings=ranges,
     )
 
 
@@ -336,8 +396,10 @@ def flip_analysis(leader: OptionScore, runner_up: OptionScore) -> FlipAnalysis:
 
     The swap is possible when the runner-up's best case beats the leader's worst case. Each
     unknown of the two can move the gap by its swing: the leader's turning out badly, the
-    runner-up's turning out well. All of them are ranked, biggest first (the leader's first
-    on a tie); the decisive ones are the head of that ranking that it takes to close the gap.
+    runner-up's turning out well; so can a computed answer's range, by its low end for the
+    leader and its high end for the runner-up. All of them are ranked, biggest first (the
+    leader's first on a tie); the decisive ones are the head of that ranking that it takes
+    to close the gap.
     """
     gap = round(leader.score - runner_up.score, 1)
     could_flip = runner_up.score_max > leader.score_min
@@ -346,6 +408,16 @@ def flip_analysis(leader: OptionScore, runner_up: OptionScore) -> FlipAnalysis:
         for option in (leader, runner_up)
         for key, swing in option.unknown_swings.items()
         if swing > 0
+    ]
+    ranked += [
+        DecisiveUnknown(leader.id, key, r.if_low, r.down, kind=KIND_RANGE)
+        for key, r in leader.range_swings.items()
+        if r.down > 0
+    ]
+    ranked += [
+        DecisiveUnknown(runner_up.id, key, r.if_high, r.up, kind=KIND_RANGE)
+        for key, r in runner_up.range_swings.items()
+        if r.up > 0
     ]
     ranked.sort(key=lambda u: (-u.swing, u.option != leader.id, u.criterion))
     decisive: list[DecisiveUnknown] = []

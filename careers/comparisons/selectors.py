@@ -61,7 +61,12 @@ def criteria_for_paths() -> dict[int, list[Criterion]]:
 
 
 def criteria_for_option(*, option: Option) -> list[Criterion]:
-    return list(Criterion.objects.published().filter(paths=option.path_id))
+    """The criteria the user answers for an option (the computed ones are worked out)."""
+    return list(
+        Criterion.objects.published()
+        .filter(paths=option.path_id)
+        .exclude(answer_type=Criterion.AnswerType.COMPUTED)
+    )
 
 
 def answers_by_criterion(*, option: Option) -> dict[int, Answer]:

@@ -1,6 +1,8 @@
 """How the API shows a comparison, its options and answers, and its result. The JSON export
 uses the same representation, so a download and the API never disagree."""
 
+from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -16,8 +18,15 @@ from careers.comparisons.models import (
     Option,
     WeightOverride,
 )
+from careers.comparisons.pay import schedule_as_json
 from careers.comparisons.results import ComparisonResultView
-from careers.comparisons.scoring import REASON_RED_FLAG, REASON_UNKNOWN, stored_answer_value
+from careers.comparisons.scoring import (
+    KIND_RANGE,
+    KIND_UNKNOWN,
+    REASON_RED_FLAG,
+    REASON_UNKNOWN,
+    stored_answer_value,
+)
 from careers.content.models import CareerPath, Criterion
 from careers.core.api import SlugChoiceField
 from careers.core.forms import model_bounds
@@ -85,12 +94,25 @@ class OptionSerializer(serializers.ModelSerializer):
         "industry-team, research-lab, phd or startup.",
     )
     answers = AnswerSerializer(many=True, read_only=True)
+    vesting_custom = serializers.ListField(
+        child=serializers.DecimalField(
+            max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100)
+        ),
+        min_length=4,
+        max_length=4,
+        allow_null=True,
+        required=False,
+        help_text='Four yearly percentages that add up to 100, for vesting "custom".',
+    )
 
     class Meta:
         # Money bounds, lengths and the currency's form come from the model, as the web
         # form's do.
         model = Option
         fields = ["id", *OPTION_FIELDS, "answers"]
+
+    def validate_vesting_custom(self, value):
+        return None if value is None else schedule_as_json(value)
 
 
 class ComparisonSerializer(serializers.ModelSerializer):
@@ -110,6 +132,7 @@ class ComparisonSerializer(serializers.ModelSerializer):
             "title",
             "notes",
             "decision_deadline",
+            "currency",
             "created_at",
             "updated_at",
             "options",
@@ -189,6 +212,41 @@ class QuestionToAskSerializer(serializers.Serializer):
     ask_whom = serializers.CharField(allow_blank=True, help_text=ASK_WHOM_HELP)
 
 
+class PaySpreadSerializer(serializers.Serializer):
+    low = serializers.DecimalField(max_digits=14, decimal_places=2)
+    expected = serializers.DecimalField(max_digits=14, decimal_places=2)
+    high = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class PayYearSerializer(PaySpreadSerializer):
+    year = serializers.IntegerField(min_value=1, max_value=4)
+    cash = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The year's expected cash."
+    )
+    equity = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The year's expected equity."
+    )
+    living_cost = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="The year's living cost."
+    )
+
+
+class CompensationSerializer(serializers.Serializer):
+    currency = serializers.CharField(help_text="The comparison's currency: every figure is in it.")
+    original_currency = serializers.CharField(help_text="The currency the offer was entered in.")
+    rate = serializers.CharField(
+        allow_null=True, help_text="Units of currency per unit of original_currency."
+    )
+    rate_date = serializers.DateField(allow_null=True, help_text="The date of the rate used.")
+    rate_source = serializers.CharField(allow_null=True)
+    is_stipend = serializers.BooleanField(help_text="A PhD stipend, not a salary.")
+    years = PayYearSerializer(many=True, help_text="The first four years, low-expected-high.")
+    first_year = PaySpreadSerializer(allow_null=True)
+    four_year = PaySpreadSerializer(allow_null=True)
+    four_year_after_living_costs = PaySpreadSerializer(allow_null=True)
+    assumptions = serializers.ListField(child=serializers.CharField())
+
+
 class OptionResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     label = serializers.CharField()
@@ -206,6 +264,11 @@ class OptionResultSerializer(serializers.Serializer):
         "(resolve them before signing), then the unknowns, each group people first; each "
         "with why it is asked (reason, and the red flag's key) and whom to ask.",
     )
+    compensation = CompensationSerializer(
+        allow_null=True,
+        help_text="What the option pays over its first four years, in the comparison's "
+        "currency; null when no pay was entered.",
+    )
 
 
 class DecisiveUnknownSerializer(serializers.Serializer):
@@ -214,6 +277,11 @@ class DecisiveUnknownSerializer(serializers.Serializer):
     question = serializers.CharField()
     swing = serializers.FloatField(help_text="Points this unknown can move the gap.")
     ask_whom = serializers.CharField(allow_blank=True, help_text=ASK_WHOM_HELP)
+    kind = serializers.ChoiceField(
+        choices=[KIND_UNKNOWN, KIND_RANGE],
+        help_text='"unknown": an answer not known yet, question is what to ask; "range": one '
+        "end of a computed answer's range (pay), question says which end.",
+    )
 
 
 class FlipAnalysisSerializer(serializers.Serializer):
@@ -255,7 +323,12 @@ def comparison_result_data(view: ComparisonResultView) -> dict:
     """A scored comparison as the API's result endpoint shows it."""
     payload = {
         "scoring_version": view.score.scoring_version,
-        "options": view.score.options,
+        "options": [
+            {**asdict(option), "compensation": view.pays[option.id].as_api()}
+            if option.id in view.pays
+            else {**asdict(option), "compensation": None}
+            for option in view.score.options
+        ],
         "ranking": view.score.ranking,
         "could_flip": view.score.could_flip,
         "flip_analysis": view.score.flip_analysis,

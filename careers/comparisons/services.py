@@ -38,21 +38,26 @@ def comparison_create(
     title: str,
     notes: str = "",
     decision_deadline: date | None = None,
+    currency: str = "",
 ) -> Comparison:
     comparison = Comparison(
-        owner=owner, title=title, notes=notes, decision_deadline=decision_deadline
+        owner=owner,
+        title=title,
+        notes=notes,
+        decision_deadline=decision_deadline,
+        currency=currency,
     )
     comparison.full_clean()
     comparison.save()
     return comparison
 
 
-COMPARISON_FIELDS = ("title", "notes", "decision_deadline")
+COMPARISON_FIELDS = ("title", "notes", "decision_deadline", "currency")
 
 
 @transaction.atomic
 def comparison_update(*, comparison: Comparison, **fields: Any) -> Comparison:
-    """Change the title, notes or deadline. Saving what is already stored (a form sent
+    """Change the title, notes, deadline or currency. Saving what is already stored (a form sent
     back unchanged) leaves ``inputs_version`` as it is, so the page needs no rebuilding;
     "already stored" is read from the locked row, not from this instance, which may be
     older than another request's change."""
@@ -204,6 +209,10 @@ def answers_upsert(*, option: Option, answers: Iterable[Mapping[str, Any]]) -> l
             problems.append(
                 f"'{key}' does not apply to a {option.path.name} option: "
                 "only the criteria of the option's path are asked."
+            )
+        elif criterion.answer_type == Criterion.AnswerType.COMPUTED:
+            problems.append(
+                f"'{key}' is computed from the option's pay fields, not answered: set those."
             )
         elif key in seen:
             problems.append(f"'{key}' appears more than once.")
@@ -400,6 +409,7 @@ def comparison_duplicate(
         ),
         notes=comparison.notes,
         decision_deadline=comparison.decision_deadline,
+        currency=comparison.currency,
     )
     originals = list(comparison.options.order_by("created_at", "id"))
     # Created in the original's order, so the copy lists its options the same way. Ids,

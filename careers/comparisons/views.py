@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careers.comparisons import results, selectors, services, sharing
+from careers.comparisons.compensation import PRIVATE_EQUITY_NOTE
 from careers.comparisons.conditional import (
     etag_of,
     messages_waiting,
@@ -41,7 +42,13 @@ from careers.comparisons.freshness import (
     comparison_with_result,
     result_state,
 )
-from careers.comparisons.models import MAX_OPTIONS, MIN_OPTIONS_TO_RANK, Comparison, Option
+from careers.comparisons.models import (
+    MAX_OPTIONS,
+    MIN_OPTIONS_TO_RANK,
+    OPTION_FIELDS,
+    Comparison,
+    Option,
+)
 from careers.comparisons.result_page import ResultBody, result_body
 from careers.comparisons.results import ComparisonResultView
 from careers.content.feedback import advice_shown_later, advice_votes
@@ -112,11 +119,7 @@ def comparison_edit(request: HttpRequest, comparison_id: int) -> HttpResponse:
     comparison = _comparison(request, comparison_id)
     form = ComparisonForm(
         posted(request),
-        initial={
-            "title": comparison.title,
-            "notes": comparison.notes,
-            "decision_deadline": comparison.decision_deadline,
-        },
+        initial={name: getattr(comparison, name) for name in services.COMPARISON_FIELDS},
     )
     saved, _ = form_write(
         request,
@@ -168,6 +171,7 @@ def option_create(request: HttpRequest, comparison_id: int) -> HttpResponse:
             "form": form,
             "option_count": comparison.options.count(),
             "max_options": MAX_OPTIONS,
+            "private_equity_note": PRIVATE_EQUITY_NOTE,
         },
     )
 
@@ -177,7 +181,7 @@ def option_create(request: HttpRequest, comparison_id: int) -> HttpResponse:
 def option_edit(request: HttpRequest, comparison_id: int, option_id: int) -> HttpResponse:
     comparison = _comparison(request, comparison_id)
     option = _option(comparison, option_id)
-    initial = {name: getattr(option, name) for name in OptionForm.base_fields}
+    initial = {name: getattr(option, name) for name in OPTION_FIELDS}
     form = OptionForm(posted(request), initial=initial)
     saved, _ = form_write(
         request, form, lambda: services.option_update(option=option, **form.cleaned_data)
@@ -188,7 +192,12 @@ def option_edit(request: HttpRequest, comparison_id: int, option_id: int) -> Htt
     return render(
         request,
         "comparisons/option_form.html",
-        {"comparison": comparison, "option": option, "form": form},
+        {
+            "comparison": comparison,
+            "option": option,
+            "form": form,
+            "private_equity_note": PRIVATE_EQUITY_NOTE,
+        },
     )
 
 

@@ -101,6 +101,7 @@ def prepare(database_url: str) -> dict[str, object]:
             Answer.objects.bulk_create(
                 Answer(option=option, criterion=criterion, value=value[criterion.answer_type])
                 for criterion in by_path.get(path.pk, [])
+                if criterion.answer_type in value
             )
         ids.append(comparison.pk)
     client = Client()

@@ -45,6 +45,16 @@ def marked(html: str, attribute: str) -> dict[str, list[str]]:
 
 
 def criteria_of(slug: str) -> list[Criterion]:
+    """The questions the evaluation page asks on a path: every criterion but the computed."""
+    return list(
+        Criterion.objects.published()
+        .filter(paths__slug=slug)
+        .exclude(answer_type=Criterion.AnswerType.COMPUTED)
+    )
+
+
+def weighted_criteria_of(slug: str) -> list[Criterion]:
+    """The criteria the weights page weighs on a path: the computed pay criterion too."""
     return list(Criterion.objects.published().filter(paths__slug=slug))
 
 
@@ -137,7 +147,7 @@ def shares_of(criteria: list[Criterion], weights: dict[str, int]) -> dict[str, s
 def test_it_shows_each_categorys_share_of_the_total_weight(seeded, alice):
     comparison = ComparisonFactory(owner=alice)
     OptionFactory(comparison=comparison, path_slug="startup")
-    criteria = criteria_of("startup")
+    criteria = weighted_criteria_of("startup")
     client = login(alice)
 
     html = client.get(weights_url(comparison)).content.decode()
@@ -162,7 +172,7 @@ def test_it_shows_each_categorys_share_of_the_total_weight(seeded, alice):
 def test_it_shows_the_shares_of_the_weights_as_entered_when_they_are_not_saved(seeded, alice):
     comparison = ComparisonFactory(owner=alice)
     OptionFactory(comparison=comparison, path_slug="research-lab")
-    criteria = criteria_of("research-lab")
+    criteria = weighted_criteria_of("research-lab")
     data = {c.key: "0" for c in criteria}
     data.update({"work_excitement": "30", "compensation": "10", "brand_prestige": "500"})
 

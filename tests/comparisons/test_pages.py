@@ -9,6 +9,7 @@ import io
 import json
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -20,6 +21,7 @@ from rest_framework.test import APIClient
 
 from careers.comparisons import services, sharing
 from careers.comparisons.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
+from careers.comparisons.money import rate_table
 from careers.content.models import CareerPath, Criterion
 from tests.factories import (
     CareerPathFactory,
@@ -372,12 +374,17 @@ def test_it_takes_alice_from_a_new_comparison_to_its_results(seeded, alice):
 
     pay = between(html, 'id="pay-title"', "</section>")
     big_pay = between(pay, '<th scope="row">Globex</th>', "</tr>")
+    # In the first option's currency: the others converted at the bundled rate, shown.
     assert "<strong>200,000 USD</strong>" in big_pay
+    assert "USD, not converted" in big_pay
     startup_pay = between(pay, '<th scope="row">Tiny Labs</th>', "</tr>")
-    assert "<strong>130,000 EUR</strong>" in startup_pay
+    euros = rate_table().rate("EUR", "USD")
+    assert f"<strong>{euros.convert(Decimal(130_000)):,.0f} USD</strong>" in startup_pay
+    assert f"from EUR at {euros.label}" in startup_pay
     phd_pay = between(pay, '<th scope="row">Uni (Vision lab)</th>', "</tr>")
-    assert "40,000 GBP stipend" in phd_pay
-    assert "<strong>" not in phd_pay  # a stipend is not a first-year salary total
+    pounds = rate_table().rate("GBP", "USD")
+    assert f"<strong>{pounds.convert(Decimal(40_000)):,.0f} USD</strong>" in phd_pay
+    assert "stipend" in phd_pay  # shown as a stipend, never as a salary
     assert ComparisonResult.objects.get(comparison=comparison).data["ranking"][0] == startup.pk
 
 
@@ -903,7 +910,11 @@ def partly_answered(owner, option_count: int) -> Comparison:
     comparison = ComparisonFactory(owner=owner)
     for index, slug in enumerate(PATHS[:option_count]):
         option = OptionFactory(comparison=comparison, path_slug=slug)
-        criteria = list(Criterion.objects.filter(paths__slug=slug).order_by("key"))
+        criteria = list(
+            Criterion.objects.filter(paths__slug=slug)
+            .exclude(answer_type=Criterion.AnswerType.COMPUTED)
+            .order_by("key")
+        )
         # Every other criterion answered, the rest unknown.
         answer(
             option,

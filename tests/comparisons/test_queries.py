@@ -24,7 +24,11 @@ def build_comparison(owner, option_count: int):
     for index, slug in enumerate(PATHS[:option_count]):
         option = OptionFactory(comparison=comparison, path_slug=slug)
         # About half the criteria of the path answered, the rest left unknown.
-        criteria = Criterion.objects.filter(paths__slug=slug).exclude(key="people_feel_right")
+        criteria = (
+            Criterion.objects.filter(paths__slug=slug)
+            .exclude(key="people_feel_right")
+            .exclude(answer_type=Criterion.AnswerType.COMPUTED)
+        )
         for criterion in criteria[index % 2 :: 2]:
             value = {"yes_no": "yes", "scale": "4", "count": "2"}[criterion.answer_type]
             AnswerFactory(option=option, criterion=criterion, value=value)

@@ -40,7 +40,11 @@ def comparison_of(owner, *, options: int, answered: bool):
             path=CareerPath.objects.get(slug=slug),
             organisation=f"Org {index}",
         )
-        criteria = Criterion.objects.published().filter(paths__slug=slug)
+        criteria = (
+            Criterion.objects.published()
+            .filter(paths__slug=slug)
+            .exclude(answer_type=Criterion.AnswerType.COMPUTED)
+        )
         if not answered:
             criteria = criteria[:1]
         value = {"yes_no": "no", "scale": "1", "count": "0"}

@@ -242,8 +242,8 @@ def test_it_rescores_a_result_stored_by_the_previous_scoring_version(
 
     assert "Resolve before signing" in html
     stored = ComparisonResult.objects.get(comparison=comparison)
-    assert stored.scoring_version == SCORING_VERSION == "2"
+    assert stored.scoring_version == SCORING_VERSION == "3"
     option = next(o for o in stored.data["options"] if o["id"] == globex.pk)
     assert option["questions_to_ask"][0]["reason"] == "red_flag"
     assert "ranked_unknowns" in stored.data["flip_analysis"]
-    assert result(api, comparison)["scoring_version"] == "2"
+    assert result(api, comparison)["scoring_version"] == "3"

@@ -63,6 +63,10 @@ class Goal(Content):
         return self.name
 
 
+# The criteria the advisor computes instead of asking, and from what.
+COMPUTED_CRITERIA = {"pay": "the four-year pay of each offer, after living costs"}
+
+
 class Criterion(Content):
     """One question of the offer evaluation.
 
@@ -80,6 +84,9 @@ class Criterion(Content):
         SCALE = "scale", "Scale 1-5"
         YES_NO = "yes_no", "Yes or no"
         COUNT = "count", "Count"
+        # Worked out by the advisor from what the user typed elsewhere, never answered: only
+        # the keys of COMPUTED_CRITERIA, which the code computes.
+        COMPUTED = "computed", "Computed by the advisor"
 
     class AskWhom(models.TextChoices):
         MANAGER = "manager", "Your future manager"
@@ -131,6 +138,14 @@ class Criterion(Content):
             raise ValidationError({"count_target": "A count criterion needs a count target."})
         if self.answer_type != self.AnswerType.COUNT and self.count_target:
             raise ValidationError({"count_target": "Only count criteria have a count target."})
+        if (self.answer_type == self.AnswerType.COMPUTED) != (self.key in COMPUTED_CRITERIA):
+            raise ValidationError(
+                {
+                    "answer_type": "Only "
+                    + ", ".join(sorted(COMPUTED_CRITERIA))
+                    + " is computed by the advisor, and it is never answered."
+                }
+            )
 
 
 class RedFlagRule(Content):
@@ -178,6 +193,10 @@ class RedFlagRule(Content):
         if self.criterion_id is None:
             return
         answer_type = self.criterion.answer_type
+        if answer_type == Criterion.AnswerType.COMPUTED:
+            raise ValidationError(
+                {"criterion": "A red flag needs a criterion people answer, not a computed one."}
+            )
         if self.operator == self.Operator.UNKNOWN:
             if self.value:
                 raise ValidationError({"value": "Leave the value empty for 'unknown'."})
