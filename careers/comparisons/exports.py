@@ -8,6 +8,7 @@ import csv
 import io
 
 from careers.comparisons.models import Comparison
+from careers.comparisons.pay import OptionPay
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.rows import GridCell, result_grid, result_rows
 from careers.comparisons.scoring import REASON_UNKNOWN
@@ -58,6 +59,23 @@ CSV_COLUMNS = [
     "could_flip",
     "question_reason",
     "ask_whom",
+    # What the option pays over four years, in the comparison's currency (pay.OptionPay).
+    "pay_currency",
+    "pay_original_currency",
+    "pay_rate",
+    "pay_rate_date",
+    "first_year_low",
+    "first_year_expected",
+    "first_year_high",
+    "four_year_low",
+    "four_year_expected",
+    "four_year_high",
+    "four_year_after_living_costs",
+    "year_1_expected",
+    "year_2_expected",
+    "year_3_expected",
+    "year_4_expected",
+    "pay_assumptions",
 ]
 CSV_LAYOUTS = ("rows", "grid")
 GRID_COLUMNS = ["category", "criterion", "question"]
@@ -117,9 +135,37 @@ def comparison_export_csv(view: ComparisonResultView) -> str:
                 view.score.could_flip,
                 reason,
                 answer.criterion.ask_whom if reason else "",
+                *_pay_cells(row.pay),
             ]
             writer.writerow([csv_cell(cell) for cell in cells])
     return buffer.getvalue()
+
+
+def _pay_cells(pay: OptionPay | None) -> list:
+    figures = pay.forecast if pay else None
+    if figures is None:
+        return [
+            pay.currency if pay else "",
+            pay.original_currency if pay else "",
+            *[None] * 13,
+            pay.problem if pay else "",
+        ]
+    left = figures.four_year_left
+    return [
+        pay.currency,
+        pay.original_currency,
+        pay.rate.value,
+        pay.rate.on,
+        figures.first_year.low,
+        figures.first_year.expected,
+        figures.first_year.high,
+        figures.four_year.low,
+        figures.four_year.expected,
+        figures.four_year.high,
+        left.expected if left else None,
+        *(year.total.expected for year in figures.years),
+        "; ".join(figures.assumptions),
+    ]
 
 
 def _grid_cell(cell: GridCell) -> str:

@@ -18,6 +18,8 @@ from careers.comparisons.pay_chart import PayChart, chart_scale, pay_chart
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.scoring import (
     CATEGORY_ORDER,
+    KIND_RANGE,
+    KIND_UNKNOWN,
     ComputedAnswer,
     OptionScore,
     QuestionToAsk,
@@ -154,6 +156,9 @@ class DecisiveUnknownRow:
     ask_whom: str = ""
     # Among the fewest unknowns that together could close the gap.
     decisive: bool = False
+    kind: str = KIND_UNKNOWN
+    # A runner-up's range end whose swing alone is more than the gap: it could overtake.
+    overtakes: bool = False
 
     @property
     def ask_whom_label(self) -> str:
@@ -241,6 +246,13 @@ def _criterion_order(criterion: Criterion) -> tuple:
     return (_CATEGORY_INDEX.get(criterion.category, 99), criterion.position, criterion.key)
 
 
+def _value(criterion: Criterion, saved: dict[str, Answer], pay: ComputedAnswer | None) -> str:
+    """An answer as stored; the computed pay criterion's as its label, unknown without pay."""
+    if criterion.key == PAY_CRITERION:
+        return computed_label(pay) if pay is not None else UNKNOWN
+    return saved[criterion.key].value if criterion.key in saved else UNKNOWN
+
+
 def result_rows(view: ComparisonResultView) -> list[OptionRow]:
     """The options in ranking order (best first), each with everything shown beside it."""
     options = {option.pk: option for option in view.options}
@@ -260,7 +272,7 @@ def result_rows(view: ComparisonResultView) -> list[OptionRow]:
         answers = [
             AnswerRow(
                 criterion=criterion,
-                value=saved[criterion.key].value if criterion.key in saved else UNKNOWN,
+                value=_value(criterion, saved, computed.get(option_id)),
                 weight=view.weights.get(criterion.key, criterion.default_weight),
                 answer=saved.get(criterion.key),
                 flags=tuple(flags_on.get(criterion.key, ())),
@@ -324,6 +336,10 @@ def flip_row(view: ComparisonResultView) -> FlipRow | None:
             swing=unknown.swing,
             ask_whom=unknown.ask_whom,
             decisive=(unknown.option, unknown.criterion) in decisive,
+            kind=unknown.kind,
+            overtakes=unknown.kind == KIND_RANGE
+            and unknown.option == analysis.runner_up
+            and unknown.swing > analysis.gap,
         )
 
     return FlipRow(
