@@ -27,9 +27,11 @@ from careers.plans.models import NudgeDelivery, WeeklyCheckin
 from tests.factories import (
     AdviceItemFactory,
     CareerPathFactory,
+    ComparisonFactory,
     CriterionFactory,
     LearningPlanFactory,
     LearningTrackFactory,
+    OptionFactory,
     RedFlagRuleFactory,
     TagFactory,
     TipFactory,
@@ -43,7 +45,7 @@ Status = NudgeDelivery.Status
 POSTGRES = connection.vendor == "postgresql"
 
 # Every list's default page, and the other pages of the lists of large tables. Each page's
-# query count: the session, its user and their time zone (3), the rows, the count, and
+# query count: the user with their time zone (1), the rows, the count, and
 # whatever the filters, the drill-down and the columns add.
 EXTRA_PAGES = {
     "plans.learningplan": {
@@ -75,6 +77,7 @@ EXTRA_PAGES = {
     "auth.user": {"staff": {"is_staff__exact": "0"}, "search": {"q": "learner"}},
     "account.emailaddress": {"search": {"q": "learner"}},
     "authtoken.tokenproxy": {"search": {"q": "learner"}},
+    "comparisons.comparison": {"search": {"q": "learner"}},
 }
 # On PostgreSQL a large table's list asks pg_class for its size before counting it (one
 # query more), or counts a filtered list up to a limit (no more than on SQLite).
@@ -91,6 +94,8 @@ PINNED = {
     ("auth.user", "staff"): 4,
     ("authtoken.tokenproxy", "default"): 3 + WHOLE_TABLE_SIZE_QUERY,
     ("authtoken.tokenproxy", "search"): 3,
+    ("comparisons.comparison", "default"): 4,
+    ("comparisons.comparison", "search"): 4,
     ("axes.accessattempt", "default"): 7,
     ("axes.accessfailurelog", "default"): 7,
     ("axes.accesslog", "default"): 7,
@@ -177,6 +182,7 @@ class Rows:
             message_id=f"<nudge.{plan.pk}.{WEEK:%Y%m%d}@advisor.example.org>",
             tip=Tip.objects.first(),
         )
+        OptionFactory(comparison=ComparisonFactory(owner=learner, title=f"Offers {n}"))
         Group.objects.create(name=f"Group {n}")
         where = {"ip_address": "192.0.2.1", "username": learner.username, "user_agent": "pytest"}
         AccessAttempt.objects.create(**where, failures_since_start=1)

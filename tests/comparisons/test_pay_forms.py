@@ -233,3 +233,26 @@ def test_it_exports_each_options_pay_in_the_comparisons_currency(seeded, alice):
     assert option["compensation"]["four_year"]["expected"] == "600000.00"
     assert exported["comparison"]["currency"] == "USD"
     assert exported["comparison"]["options"][0]["vesting"] == "back_loaded"
+
+
+def test_it_shows_an_options_whole_pay_read_only_in_the_admin(seeded, alice, admin_client):
+    comparison = ComparisonFactory(owner=alice, currency="EUR")
+    OptionFactory(
+        comparison=comparison,
+        path_slug="startup",
+        organisation="Tiny",
+        private_shares=40_000,
+        private_exercise_days=90,
+        monthly_living_cost=D(2_100),
+    )
+
+    page = admin_client.get(
+        reverse("admin:comparisons_comparison_change", args=[comparison.pk])
+    ).content.decode()
+
+    assert "Options or shares in a private company (a startup)" in page
+    assert "40000" in page
+    assert "2100" in page
+    assert 'name="options-0-private_shares"' not in page  # shown, never editable
+    listed = admin_client.get(reverse("admin:comparisons_comparison_changelist"))
+    assert comparison.title in listed.content.decode()
