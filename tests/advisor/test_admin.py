@@ -12,6 +12,7 @@ from careers.content.workflow import revision_save
 from careers.plans.models import NudgeDelivery
 from careers.plans.schedule import week_start
 from tests.factories import LearningPlanFactory, UserFactory, WeeklyCheckinFactory
+from tests.filled import filled_private_option
 
 MODEL_ADMINS = sorted(
     (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
@@ -39,6 +40,7 @@ def one_of_everything(seeded, alice, client):
     )
     advice_feedback_set(user=alice, item=advice, helpful=True)
     advice_shown(item_ids=[advice.pk], where="results")
+    filled_private_option(alice)
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), MODEL_ADMINS)
