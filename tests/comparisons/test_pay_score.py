@@ -313,3 +313,22 @@ def test_it_refuses_a_comparison_currency_without_a_rate(alice):
     comparison = Comparison(owner=alice, title="Offers", currency="ARS")
     with pytest.raises(ValidationError, match="No exchange rate is known for ARS"):
         comparison.full_clean()
+
+
+def test_it_shows_the_rate_beside_an_options_converted_chart(seeded, alice):
+    comparison = ComparisonFactory(owner=alice, currency="USD")
+    OptionFactory(
+        comparison=comparison,
+        path_slug="phd",
+        organisation="Uni",
+        currency="GBP",
+        stipend=D(20_000),
+    )
+    client = Client()
+    client.force_login(alice)
+
+    html = client.get(f"/comparisons/{comparison.pk}/results/").content.decode()
+
+    rate = rate_table().rate("GBP", "USD")
+    assert f"Converted from GBP at {rate.label}; the offer keeps its own figures." in html
+    assert "Uni: stipend by year, in USD" in html
