@@ -36,6 +36,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+# Bumped with every change of what the engine computes: stored results are keyed by it
+# (``freshness.result_key``), so none outlives the figures it was scored with.
+COMPENSATION_VERSION = "1"
 YEARS = 4
 MONTHS = 12 * YEARS
 ZERO = Decimal(0)
@@ -298,7 +301,8 @@ def forecast(pay: PayInput, *, stay_months: int = MONTHS) -> PayForecast:
     if pay.signon_bonus:
         pay_cash(0, Spread.exactly(pay.signon_bonus))
         repay_by = pay.signon_repay_months or 0
-        if 0 < stay_months < repay_by:
+        # Paid back only by someone who leaves within the four years, before its months.
+        if 0 < stay_months < min(repay_by, MONTHS):
             cash[stay_months - 1] = cash[stay_months - 1] - Spread.exactly(pay.signon_bonus)
             assumptions.append(f"The sign-on bonus is paid back: leaving before {repay_by} months.")
     if pay.one_off:
@@ -321,7 +325,11 @@ def forecast(pay: PayInput, *, stay_months: int = MONTHS) -> PayForecast:
                 if month < stay_months:
                     equity[month] = equity[month] + refresher.times(Decimal(1) / MONTHS)
 
-    is_stipend = bool(pay.stipend) or bool(pay.program_years)
+    is_stipend = (
+        bool(pay.stipend)
+        or bool(pay.program_years)
+        or bool(not pay.tuition_covered and pay.tuition_per_year)
+    )
     if is_stipend:
         _stipend(pay, pay_cash, assumptions)
 
@@ -357,7 +365,7 @@ def forecast(pay: PayInput, *, stay_months: int = MONTHS) -> PayForecast:
 
 def _stipend(pay: PayInput, pay_cash, assumptions: list[str]) -> None:
     stipend = pay.stipend or ZERO
-    program = pay.program_years or YEARS
+    program = pay.program_years if pay.program_years is not None else YEARS
     funded = pay.stipend_years if pay.stipend_years is not None else program
     for year in range(min(program, YEARS)):
         amount = Spread.exactly(stipend) if year < funded else Spread(ZERO, stipend / 2, stipend)

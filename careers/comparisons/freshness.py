@@ -12,7 +12,8 @@ exactly them:
 3. the scoring code: ``scoring.SCORING_VERSION``, bumped with every change of what it
    computes;
 4. the exchange rates pay is converted with: the date of the bundled rates
-   (``money.rate_table``), which changes only with the package that ships them.
+   (``money.rate_table``), which changes only with the package that ships them, and the
+   compensation engine: ``compensation.COMPENSATION_VERSION``.
 
 A stored result whose key is the current one is read back instead of being scored again;
 any other is scored and rewritten. Reading the key costs two queries whatever the size of
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from careers.comparisons import scoring
+from careers.comparisons import compensation, scoring
 from careers.comparisons.models import Comparison, ComparisonResult
 from careers.comparisons.money import rate_table
 from careers.comparisons.results import ComparisonResultView, comparison_result
@@ -47,6 +48,7 @@ def result_key(*, comparison_id: int, inputs_version: int, content: ContentStamp
         str(inputs_version),
         content.scoring,
         rate_table().on.isoformat(),
+        compensation.COMPENSATION_VERSION,
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -70,11 +70,12 @@ class RateTable:
         return currency in self.currencies
 
     def rate(self, source: str, target: str) -> Rate:
+        if source == target:
+            # Nothing to convert, whether or not the ECB publishes the currency.
+            return Rate(source, target, Decimal(1), self.on)
         for currency in (source, target):
             if not self.knows(currency):
                 raise NoRate(currency)
-        if source == target:
-            return Rate(source, target, Decimal(1), self.on)
         # The package computes in floats; six significant digits is what the ECB publishes
         # per euro, and a cross rate keeps no more precision than that.
         value = self._converter.convert(1, source, target, date=self.on)

@@ -47,7 +47,10 @@ def _triple(low: Any, expected: Any, high: Any) -> tuple[Decimal, Decimal, Decim
     if low is None and expected is None and high is None:
         return None
     if expected is None:
-        expected = (low + high) / TWO if low is not None and high is not None else low or high
+        if low is not None and high is not None:
+            expected = (low + high) / TWO
+        else:
+            expected = low if low is not None else high
     return (
         Decimal(low if low is not None else expected),
         Decimal(expected),
@@ -63,11 +66,17 @@ def _custom_schedule(value: Any) -> list[Decimal] | None:
             "vesting_custom", "Give four yearly percentages, such as 10, 20, 30, 40."
         )
     try:
-        return [Decimal(str(part)) for part in value]
+        percentages = [Decimal(str(part)) for part in value]
     except (InvalidOperation, ValueError) as error:
         raise CompensationError(
             "vesting_custom", "Each yearly percentage must be a number."
         ) from error
+    # Checked whatever the schedule, so nothing out of shape is ever stored.
+    if len(percentages) != 4 or any(not 0 <= p <= 100 for p in percentages):
+        raise CompensationError(
+            "vesting_custom", "Give four yearly percentages from 0 to 100, such as 10, 20, 30, 40."
+        )
+    return percentages
 
 
 def pay_input(option: Any) -> PayInput:
@@ -155,6 +164,7 @@ def has_pay(pay: PayInput) -> bool:
             pay.program_years,
             pay.one_off,
             pay.yearly_benefits,
+            not pay.tuition_covered and pay.tuition_per_year,
         )
     )
 
@@ -177,14 +187,6 @@ class OptionPay:
     @property
     def converted(self) -> bool:
         return self.rate is not None and not self.rate.identity
-
-    @property
-    def compared_total(self) -> Spread | None:
-        """What the pay criterion compares: four years after living costs where a living cost
-        is given, else before them."""
-        if self.forecast is None:
-            return None
-        return self.forecast.four_year_left or self.forecast.four_year
 
     def as_api(self) -> dict | None:
         """The API's ``compensation`` of a result's option (``None``: no pay typed)."""
@@ -308,31 +310,43 @@ def _option_pay(option: Any, currency: str, table: RateTable) -> OptionPay:
     return OptionPay(option.pk, currency, option.currency, rate, converted(figures, rate))
 
 
-def _fraction(value: Decimal, best: Decimal) -> float:
-    return float(min(max(value / best, Decimal(0)), Decimal(1)))
+def compared_totals(pays: Iterable[OptionPay]) -> dict[int, Spread]:
+    """What the pay criterion compares, by option: four years after living costs when every
+    option with pay has one, else every option before them (never one net, another gross)."""
+    forecasts = {pay.option_id: pay.forecast for pay in pays if pay.forecast is not None}
+    if forecasts and all(f.four_year_left is not None for f in forecasts.values()):
+        return {key: f.four_year_left for key, f in forecasts.items()}
+    return {key: f.four_year for key, f in forecasts.items()}
+
+
+def _share(value: Decimal, floor: Decimal, top: Decimal) -> float:
+    return float(min(max((value - floor) / (top - floor), Decimal(0)), Decimal(1)))
 
 
 def pay_fractions(
     pays: Iterable[OptionPay], *, private: Mapping[int, bool] | None = None
 ) -> dict[int, ComputedAnswer]:
-    """The computed ``pay`` answer of each option with pay: its four-year expected total
-    (after living costs where given) relative to the best expected one, as a share from 0 to
-    1, with its low and high figures giving the range. An option without pay has none: the
-    criterion is unknown for it."""
+    """The computed ``pay`` answer of each option with pay: its four-year total (after living
+    costs where every option has one) as a share of the highest figure any option could
+    reach, its low, expected and high figures each a share, so an uncertain upside counts to
+    the end of its range. When that highest figure is not above zero (living costs beyond
+    every offer) the shares run from the lowest figure instead, so the offers still differ.
+    An option without pay has none: the criterion is unknown for it."""
     private = private or {}
-    totals = {pay.option_id: pay.compared_total for pay in pays if pay.compared_total is not None}
+    totals = compared_totals(pays)
     if not totals:
         return {}
-    best = max(total.expected for total in totals.values())
+    top = max(total.high for total in totals.values())
+    floor = Decimal(0) if top > 0 else min(total.low for total in totals.values())
     answers = {}
     for option_id, total in totals.items():
-        if best <= 0:
-            answers[option_id] = ComputedAnswer(0.0, 0.0, 0.0)
+        if top <= floor:
+            answers[option_id] = ComputedAnswer(1.0, 1.0, 1.0)
             continue
         answers[option_id] = ComputedAnswer(
-            low=_fraction(total.low, best),
-            expected=_fraction(total.expected, best),
-            high=_fraction(total.high, best),
+            low=_share(total.low, floor, top),
+            expected=_share(total.expected, floor, top),
+            high=_share(total.high, floor, top),
             if_low="pay comes in at the low end of its range"
             + (" (its equity worth nothing)" if private.get(option_id) else ""),
             if_high="equity is worth its paper value"

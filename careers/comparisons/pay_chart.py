@@ -42,6 +42,10 @@ class Bar:
     def band_x2(self) -> float:
         return self.band_x + self.band_width
 
+    @property
+    def band_y2(self) -> float:
+        return round(self.band_y + self.band_height, 1)
+
 
 @dataclass(frozen=True)
 class PayChart:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from careers.comparisons.compensation import CompensationError, forecast
 from careers.comparisons.models import UNKNOWN, Answer, Option
-from careers.comparisons.pay import PAY_CRITERION, OptionPay, pay_fractions
+from careers.comparisons.pay import PAY_CRITERION, OptionPay, has_pay, pay_fractions, pay_input
 from careers.comparisons.pay_chart import PayChart, chart_scale, pay_chart
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.scoring import (
@@ -71,14 +72,9 @@ class Compensation:
     bonus: Decimal | None
     equity_per_year: Decimal | None
     stipend: Decimal | None
-
-    @property
-    def first_year_total(self) -> Decimal | None:
-        """Base + bonus + equity for one year; a PhD stipend is shown on its own."""
-        parts = [self.base_salary, self.bonus, self.equity_per_year]
-        if all(part is None for part in parts):
-            return None
-        return sum((part for part in parts if part is not None), Decimal(0))
+    # The engine's expected first year in the option's own currency (every part of its pay:
+    # vesting, sign-on, one-off amounts); None when no pay was entered.
+    first_year_total: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -109,12 +105,12 @@ class AnswerRow:
 
 
 def computed_label(answer: ComputedAnswer) -> str:
-    """ "62% of the best offer's (40-100%)": a computed pay answer as the page words it."""
+    """ "62% of the highest pay here (40-100%)": a computed pay answer as the page words it."""
     expected = round(answer.expected * 100)
     if answer.high > answer.low:
         low, high = round(answer.low * 100), round(answer.high * 100)
-        return f"{expected}% of the best offer's ({low}-{high}%)"
-    return f"{expected}% of the best offer's"
+        return f"{expected}% of the highest pay here ({low}-{high}%)"
+    return f"{expected}% of the highest pay here"
 
 
 @dataclass(frozen=True)
@@ -157,7 +153,7 @@ class DecisiveUnknownRow:
     # Among the fewest unknowns that together could close the gap.
     decisive: bool = False
     kind: str = KIND_UNKNOWN
-    # A runner-up's range end whose swing alone is more than the gap: it could overtake.
+    # A range end whose swing alone is more than the gap: on its own it could swap the two.
     overtakes: bool = False
 
     @property
@@ -220,12 +216,18 @@ class ResultGrid:
 
 
 def option_compensation(option: Option) -> Compensation:
+    try:
+        pay = pay_input(option)
+        first = forecast(pay).first_year.expected if has_pay(pay) else None
+    except CompensationError:
+        first = None
     return Compensation(
         currency=option.currency,
         base_salary=option.base_salary,
         bonus=option.bonus,
         equity_per_year=option.equity_per_year,
         stipend=option.stipend,
+        first_year_total=first,
     )
 
 
@@ -337,9 +339,7 @@ def flip_row(view: ComparisonResultView) -> FlipRow | None:
             ask_whom=unknown.ask_whom,
             decisive=(unknown.option, unknown.criterion) in decisive,
             kind=unknown.kind,
-            overtakes=unknown.kind == KIND_RANGE
-            and unknown.option == analysis.runner_up
-            and unknown.swing > analysis.gap,
+            overtakes=unknown.kind == KIND_RANGE and unknown.swing > analysis.gap,
         )
 
     return FlipRow(

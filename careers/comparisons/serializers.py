@@ -213,21 +213,21 @@ class QuestionToAskSerializer(serializers.Serializer):
 
 
 class PaySpreadSerializer(serializers.Serializer):
-    low = serializers.DecimalField(max_digits=14, decimal_places=2)
-    expected = serializers.DecimalField(max_digits=14, decimal_places=2)
-    high = serializers.DecimalField(max_digits=14, decimal_places=2)
+    low = serializers.DecimalField(max_digits=20, decimal_places=2)
+    expected = serializers.DecimalField(max_digits=20, decimal_places=2)
+    high = serializers.DecimalField(max_digits=20, decimal_places=2)
 
 
 class PayYearSerializer(PaySpreadSerializer):
     year = serializers.IntegerField(min_value=1, max_value=4)
     cash = serializers.DecimalField(
-        max_digits=14, decimal_places=2, help_text="The year's expected cash."
+        max_digits=20, decimal_places=2, help_text="The year's expected cash."
     )
     equity = serializers.DecimalField(
-        max_digits=14, decimal_places=2, help_text="The year's expected equity."
+        max_digits=20, decimal_places=2, help_text="The year's expected equity."
     )
     living_cost = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, help_text="The year's living cost."
+        max_digits=20, decimal_places=2, allow_null=True, help_text="The year's living cost."
     )
 
 

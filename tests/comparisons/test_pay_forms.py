@@ -228,7 +228,7 @@ def test_it_exports_each_options_pay_in_the_comparisons_currency(seeded, alice):
     assert first["four_year_after_living_costs"] == "456000.00"
     assert "Back-loaded 5/15/40/40" in first["pay_assumptions"]
     pay_row = next(row for row in rows if row["criterion"] == "pay")
-    assert pay_row["value"] == "100% of the best offer's"
+    assert pay_row["value"] == "100% of the highest pay here"
     (option,) = exported["result"]["options"]
     assert option["compensation"]["four_year"]["expected"] == "600000.00"
     assert exported["comparison"]["currency"] == "USD"

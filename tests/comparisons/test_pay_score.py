@@ -154,10 +154,14 @@ def test_it_scores_pay_relative_to_the_best_with_its_range(rates_2024):
         option_pays(comparison, [lab, startup], table=rates_2024).values(), private={2: True}
     )
 
-    # Four years: lab 400,000; startup 240,000 + 0 to 200,000 (100,000 expected).
-    assert fractions[1] == ComputedAnswer(1.0, 1.0, 1.0, fractions[1].if_low, fractions[1].if_high)
-    assert (fractions[2].low, fractions[2].expected, fractions[2].high) == (0.6, 0.85, 1.0)
-    assert fractions[2].if_high == "equity is worth its paper value"
+    # Four years: lab 400,000; startup 240,000 + 0 to 200,000 (100,000 expected): shares of
+    # the highest figure either could reach, the startup's 440,000.
+    lab_share, startup_share = fractions[1], fractions[2]
+    assert (lab_share.low, lab_share.expected, lab_share.high) == pytest.approx((400 / 440,) * 3)
+    assert (startup_share.low, startup_share.expected, startup_share.high) == pytest.approx(
+        (240 / 440, 340 / 440, 1.0)
+    )
+    assert startup_share.if_high == "equity is worth its paper value"
 
 
 def spec(key: str, weight: int, answer_type: str = "scale", category: str = "people"):
