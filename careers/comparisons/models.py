@@ -80,6 +80,34 @@ OPTION_FIELDS = (*OFFER_FIELDS, *PAY_FIELDS)
 
 money_validators = [MinValueValidator(0), MaxValueValidator(MONEY_MAX)]
 percent_validators = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def _money(verbose_name: str, help_text: str = "") -> models.DecimalField:
+    """An optional amount of money, as every pay field of an option holds it."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text=help_text,
+    )
+
+
+def _percent(verbose_name: str, help_text: str = "") -> models.DecimalField:
+    """An optional percentage, 0 to 100."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+        help_text=help_text,
+    )
+
+
 PRICE_MAX = 1_000_000
 SHARES_MAX = 10_000_000_000
 currency_validator = RegexValidator(
@@ -165,47 +193,12 @@ class Option(models.Model):
     equity_per_year = models.DecimalField(
         max_digits=12, decimal_places=2, null=True, blank=True, validators=money_validators
     )
-    stipend = models.DecimalField(
-        "PhD stipend per year",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-    )
+    stipend = _money("PhD stipend per year")
     currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
-    raise_low_percent = models.DecimalField(
-        "yearly raise, low (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=percent_validators,
-    )
-    raise_percent = models.DecimalField(
-        "yearly raise, expected (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=percent_validators,
-    )
-    raise_high_percent = models.DecimalField(
-        "yearly raise, high (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=percent_validators,
-    )
-    signon_bonus = models.DecimalField(
-        "sign-on bonus",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-    )
+    raise_low_percent = _percent("yearly raise, low (%)")
+    raise_percent = _percent("yearly raise, expected (%)")
+    raise_high_percent = _percent("yearly raise, high (%)")
+    signon_bonus = _money("sign-on bonus")
     signon_repay_months = models.PositiveSmallIntegerField(
         "months until the sign-on is yours",
         null=True,
@@ -213,41 +206,19 @@ class Option(models.Model):
         validators=[MaxValueValidator(120)],
         help_text="Leave before this many months and it must be paid back.",
     )
-    bonus_percent = models.DecimalField(
+    bonus_percent = _percent(
         "yearly bonus target (% of base)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=percent_validators,
-        help_text="Instead of an amount: a share of each year's base salary.",
+        "Instead of an amount: a share of each year's base salary.",
     )
-    bonus_low = models.DecimalField(
-        "yearly bonus, low",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text="In the bonus's own unit: an amount, or a percentage of base.",
+    bonus_low = _money(
+        "yearly bonus, low", "In the bonus's own unit: an amount, or a percentage of base."
     )
-    bonus_high = models.DecimalField(
-        "yearly bonus, high",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text="In the bonus's own unit: an amount, or a percentage of base.",
+    bonus_high = _money(
+        "yearly bonus, high", "In the bonus's own unit: an amount, or a percentage of base."
     )
-    equity_grant_value = models.DecimalField(
+    equity_grant_value = _money(
         "equity grant, total value at grant",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text="A listed company's grant: its value when granted, over all its years.",
+        "A listed company's grant: its value when granted, over all its years.",
     )
     vesting = models.CharField(
         "vesting schedule", max_length=20, choices=Vesting.choices, default=Vesting.EVEN
@@ -264,31 +235,9 @@ class Option(models.Model):
         validators=[MaxValueValidator(48)],
         help_text="Nothing vests before it; at the cliff, what accrued arrives at once.",
     )
-    refresher_low = models.DecimalField(
-        "yearly refresher, low",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-    )
-    refresher = models.DecimalField(
-        "yearly refresher, expected",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text="Equity granted again each year from year 2.",
-    )
-    refresher_high = models.DecimalField(
-        "yearly refresher, high",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-    )
+    refresher_low = _money("yearly refresher, low")
+    refresher = _money("yearly refresher, expected", "Equity granted again each year from year 2.")
+    refresher_high = _money("yearly refresher, high")
     private_shares = models.PositiveBigIntegerField(
         "options or shares (private company)",
         null=True,
@@ -318,30 +267,9 @@ class Option(models.Model):
         blank=True,
         validators=[MaxValueValidator(3650)],
     )
-    private_worth_low_percent = models.DecimalField(
-        "worth, low (% of paper value)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=percent_validators,
-    )
-    private_worth_percent = models.DecimalField(
-        "worth, expected (% of paper value)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=percent_validators,
-    )
-    private_worth_high_percent = models.DecimalField(
-        "worth, high (% of paper value)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=percent_validators,
-    )
+    private_worth_low_percent = _percent("worth, low (% of paper value)")
+    private_worth_percent = _percent("worth, expected (% of paper value)")
+    private_worth_high_percent = _percent("worth, high (% of paper value)")
     stipend_years = models.PositiveSmallIntegerField(
         "years the stipend is funded", null=True, blank=True, validators=[MaxValueValidator(10)]
     )
@@ -352,41 +280,17 @@ class Option(models.Model):
         validators=[MaxValueValidator(10)],
     )
     tuition_covered = models.BooleanField("tuition covered", default=True)
-    tuition_per_year = models.DecimalField(
-        "tuition per year",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text="Counted as a cost when tuition is not covered.",
+    tuition_per_year = _money("tuition per year", "Counted as a cost when tuition is not covered.")
+    one_off_amounts = _money(
+        "one-off amounts", "Relocation and other one-off payments, in the first month."
     )
-    one_off_amounts = models.DecimalField(
-        "one-off amounts",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text="Relocation and other one-off payments, in the first month.",
-    )
-    yearly_benefits = models.DecimalField(
+    yearly_benefits = _money(
         "yearly benefits counted",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text="What benefits are worth to you each year, if you want them counted.",
+        "What benefits are worth to you each year, if you want them counted.",
     )
-    monthly_living_cost = models.DecimalField(
+    monthly_living_cost = _money(
         "monthly living cost",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text="For the option's location, as you estimate it: the results show what is left.",
+        "For the option's location, as you estimate it: the results show what is left.",
     )
     offer_deadline = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)

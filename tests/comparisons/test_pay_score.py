@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from rest_framework.test import APIClient
 
-from careers.comparisons.models import Comparison
+from careers.comparisons.models import OPTION_FIELDS, Comparison
 from careers.comparisons.money import NoRate, RateTable, rate_table
 from careers.comparisons.pay import option_pays, pay_fractions
 from careers.comparisons.scoring import (
@@ -52,42 +52,10 @@ def test_it_knows_no_rate_for_a_currency_the_ecb_does_not_publish(rates_2024):
 
 def offer(pk: int, currency: str, **pay) -> SimpleNamespace:
     """An option's attributes as ``pay`` reads them, every part of pay empty unless given."""
-    fields = dict.fromkeys(
-        [
-            "base_salary",
-            "bonus",
-            "equity_per_year",
-            "stipend",
-            "raise_low_percent",
-            "raise_percent",
-            "raise_high_percent",
-            "signon_bonus",
-            "signon_repay_months",
-            "bonus_percent",
-            "bonus_low",
-            "bonus_high",
-            "equity_grant_value",
-            "vesting_custom",
-            "refresher_low",
-            "refresher",
-            "refresher_high",
-            "private_shares",
-            "private_strike_price",
-            "private_share_price",
-            "private_exercise_days",
-            "private_worth_low_percent",
-            "private_worth_percent",
-            "private_worth_high_percent",
-            "stipend_years",
-            "program_years",
-            "tuition_per_year",
-            "one_off_amounts",
-            "yearly_benefits",
-            "monthly_living_cost",
-        ]
-    )
+    # Every field an option has, empty; the three with a default at it.
+    fields = dict.fromkeys(OPTION_FIELDS)
     fields.update(vesting="even", cliff_months=12, tuition_covered=True)
-    return SimpleNamespace(pk=pk, currency=currency, **{**fields, **pay})
+    return SimpleNamespace(pk=pk, **{**fields, "currency": currency, **pay})
 
 
 def test_it_converts_every_figure_and_keeps_the_original_currency(rates_2024):
