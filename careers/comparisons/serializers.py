@@ -18,6 +18,7 @@ from careers.comparisons.models import (
     Option,
     WeightOverride,
 )
+from careers.comparisons.money import rate_table
 from careers.comparisons.pay import schedule_as_json
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.scoring import (
@@ -117,6 +118,13 @@ class OptionSerializer(serializers.ModelSerializer):
 
 class ComparisonSerializer(serializers.ModelSerializer):
     options = OptionSerializer(many=True, read_only=True)
+    currency = serializers.ChoiceField(
+        choices=["", *sorted(rate_table().currencies)],
+        allow_blank=True,
+        required=False,
+        help_text="The currency every option's pay is converted to (one the bundled exchange "
+        'rates know); "" for the first option\'s.',
+    )
     weights = serializers.DictField(
         child=serializers.IntegerField(allow_null=True, **model_bounds(WeightOverride, "weight")),
         required=False,

@@ -21,6 +21,7 @@ distinct across them). Schemathesis judges each request as finally sent.
 """
 
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 import pytest
 import schemathesis
@@ -212,11 +213,65 @@ def aim_at_existing_objects(case, owned) -> None:
             for name, real in (("username", owned["username"]), ("password", PASSWORD)):
                 if isinstance(body.get(name), str):
                     body[name] = real
+        if case.path.startswith("/api/comparisons/{id}/options/"):
+            consistent_pay(body)
     elif isinstance(body, list) and all(isinstance(item, dict) for item in body):
         named = {}
         for item in body:
             named.setdefault(str(item.get("criterion")), item)
         body[:] = named.values()
+
+
+# An option's pay fields that go together: each (low, expected, high) runs upwards, and of
+# the fields that exclude each other only the first is kept (the service refuses both, on the
+# field named in its message).
+PAY_RANGES = [
+    ("raise_low_percent", "raise_percent", "raise_high_percent"),
+    ("bonus_low", "bonus", "bonus_high"),
+    ("bonus_low", "bonus_percent", "bonus_high"),
+    ("refresher_low", "refresher", "refresher_high"),
+    ("private_worth_low_percent", "private_worth_percent", "private_worth_high_percent"),
+]
+PAY_EXCLUSIVE = [
+    ("bonus", "bonus_percent"),
+    ("equity_grant_value", "equity_per_year"),
+    ("equity_grant_value", "private_shares"),
+    ("equity_per_year", "private_shares"),
+]
+
+
+def _number(value) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def consistent_pay(body: dict) -> None:
+    """Shape an option body's pay as the service takes it: what no schema can say of one
+    field against another (a low figure above a high one, a bonus given both ways, a custom
+    schedule that does not add up to 100)."""
+    for first, second in PAY_EXCLUSIVE:
+        if body.get(first) not in (None, "") and body.get(second) not in (None, ""):
+            body.pop(second)
+    for low, expected, high in PAY_RANGES:
+        # The ends move to the middle figure, never the middle to an end: a bonus's share
+        # of base takes fewer digits than its ends do.
+        middle = _number(body.get(expected))
+        if middle is None:
+            low_value, high_value = _number(body.get(low)), _number(body.get(high))
+            if low_value is not None and high_value is not None and low_value > high_value:
+                body[low], body[high] = body[high], body[low]
+            continue
+        if _number(body.get(low)) is not None and _number(body[low]) > middle:
+            body[low] = body[expected]
+        if _number(body.get(high)) is not None and _number(body[high]) < middle:
+            body[high] = body[expected]
+    if body.get("vesting") == "custom" or body.get("vesting_custom") is not None:
+        body["vesting_custom"] = [25, 25, 25, 25]
 
 
 def call_and_validate(case, owned) -> None:
@@ -245,7 +300,7 @@ def formats_in(node) -> set[str]:
 
 def test_it_generates_every_format_of_the_schemas_own():
     """A format of the API's own that the run does not know would be drawn as any string."""
-    standard = {"date", "date-time", "decimal", "double", "uri"}
+    standard = {"date", "date-time", "decimal", "double", "int64", "uri"}
     assert formats_in(schema.raw_schema) - standard == set(FORMATS)
 
 

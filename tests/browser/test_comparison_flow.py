@@ -27,6 +27,9 @@ PHD = "State University (Robotics lab)"
 def add_option(page, path: str, fields: dict[str, str]) -> None:
     """Fill the option form (path by its visible name, other fields by label) and submit."""
     page.get_by_label("Path", exact=True).select_option(label=path)
+    # The pay groups a person opens to type in them (the salary group is open already).
+    for summary in page.locator("details.pay-section:not([open]) > summary").all():
+        summary.click()
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name="Add option").click()
