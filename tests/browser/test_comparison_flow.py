@@ -6,10 +6,12 @@ The pages need no JavaScript: every step is a link, a form field or a submit but
 import os
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from careers.comparisons.money import rate_table
 from careers.content.models import Criterion
 from tests.browser.accounts import sign_up
 from tests.browser.conftest import csp_violations
@@ -28,8 +30,10 @@ def add_option(page, path: str, fields: dict[str, str]) -> None:
     """Fill the option form (path by its visible name, other fields by label) and submit."""
     page.get_by_label("Path", exact=True).select_option(label=path)
     # The pay groups a person opens to type in them (the salary group is open already).
-    for summary in page.locator("details.pay-section:not([open]) > summary").all():
-        summary.click()
+    sections = page.locator("details.pay-section")
+    for index in range(sections.count()):
+        if sections.nth(index).get_attribute("open") is None:
+            sections.nth(index).locator("summary").click()
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name="Add option").click()
@@ -157,7 +161,11 @@ def test_it_compares_three_offers_from_sign_up_to_results(page, seeded_live, art
     assert "None from the answers so far." in startup.inner_text()
     pay = page.locator("section", has=page.locator("#pay-title"))
     assert "300,000 USD" in pay.inner_text()
-    assert "24,000 GBP stipend" in pay.inner_text()
+    # The stipend in GBP, converted into the first option's USD at the rate shown beside it.
+    pounds = rate_table().rate("GBP", "USD")
+    assert f"{pounds.convert(Decimal(24_000)):,.0f} USD" in pay.inner_text()
+    assert f"from GBP at {pounds.label}" in pay.inner_text()
+    assert f"{PHD}: stipend by year, in USD" in pay.inner_text()
 
     page.wait_for_load_state("networkidle")
     assert csp_violations(page) == []
