@@ -183,6 +183,8 @@ class OptionPay:
     rate: Rate | None
     forecast: PayForecast | None
     problem: str = ""
+    # The expected first year in the option's own currency, before any conversion.
+    own_first_year: Decimal | None = None
 
     @property
     def converted(self) -> bool:
@@ -295,6 +297,7 @@ def _option_pay(option: Any, currency: str, table: RateTable) -> OptionPay:
         return OptionPay(option.pk, currency, option.currency, None, None, problem=error.message)
     if not has_pay(pay):
         return OptionPay(option.pk, currency, option.currency, None, None)
+    own = figures.first_year.expected
     try:
         rate = table.rate(option.currency, currency)
     except NoRate as missing:
@@ -306,8 +309,11 @@ def _option_pay(option: Any, currency: str, table: RateTable) -> OptionPay:
             None,
             problem=f"{missing} This offer's pay is not converted to {currency}, and not "
             "counted in the score.",
+            own_first_year=own,
         )
-    return OptionPay(option.pk, currency, option.currency, rate, converted(figures, rate))
+    return OptionPay(
+        option.pk, currency, option.currency, rate, converted(figures, rate), own_first_year=own
+    )
 
 
 def compared_totals(pays: Iterable[OptionPay]) -> dict[int, Spread]:

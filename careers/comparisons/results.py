@@ -16,6 +16,7 @@ from careers.comparisons.models import Answer, Comparison, ComparisonResult, Opt
 from careers.comparisons.pay import PAY_CRITERION, OptionPay, option_pays, pay_fractions
 from careers.comparisons.scoring import (
     ComparisonScore,
+    ComputedAnswer,
     CriterionSpec,
     OptionInput,
     RuleSpec,
@@ -63,8 +64,10 @@ class ComparisonResultView:
     previous_result: ComparisonResult | None = None
     # False when the score was read back from a stored result that is still current.
     rescored: bool = True
-    # Each option's pay in the comparison's currency, by option id.
+    # Each option's pay in the comparison's currency, and the computed pay criterion's answer
+    # (what the score read), by option id.
     pays: dict[int, OptionPay] = field(default_factory=dict)
+    pay_answers: dict[int, ComputedAnswer] = field(default_factory=dict)
     # The computed pay criterion's share of the weight (0 when its options do not ask it).
     pay_share: float = 0.0
 
@@ -103,7 +106,7 @@ def _score(
     by_option: dict[int, dict[str, Answer]],
     by_path: dict[int, list[Criterion]],
     all_criteria: dict[str, Criterion],
-    pays: dict[int, OptionPay],
+    pay_answers: dict[int, ComputedAnswer],
 ) -> tuple[ComparisonScore, dict[str, int], list[RedFlagRule]]:
     """The score, the weights it used and the rules it applied (2 queries: the overrides
     and the rules)."""
@@ -119,8 +122,6 @@ def _score(
         .filter(criterion__status=Status.PUBLISHED)
         .select_related("criterion")
     )
-    private = {option.pk: bool(option.private_shares) for option in options}
-    computed = pay_fractions(pays.values(), private=private)
     inputs = [
         OptionInput(
             id=option.pk,
@@ -130,7 +131,7 @@ def _score(
                 key: stored_answer_value(answer.value)
                 for key, answer in by_option.get(option.pk, {}).items()
             },
-            computed={PAY_CRITERION: computed[option.pk]} if option.pk in computed else {},
+            computed={PAY_CRITERION: pay_answers[option.pk]} if option.pk in pay_answers else {},
         )
         for option in options
     ]
@@ -159,6 +160,8 @@ def comparison_result(
     all_criteria = {c.key: c for crits in by_path.values() for c in crits}
     asked = {c.key for o in options for c in by_path.get(o.path_id, [])}
     pays = option_pays(comparison, options)
+    private = {option.pk: bool(option.private_shares) for option in options}
+    pay_answers = pay_fractions(pays.values(), private=private)
     score = _stored_score(stored)
     if score is not None and set(stored.weights) == set(all_criteria):
         weights, rule_rows = dict(stored.weights), []
@@ -166,7 +169,7 @@ def comparison_result(
         rescored = False
     else:
         score, weights, rule_rows = _score(
-            comparison, options, by_option, by_path, all_criteria, pays
+            comparison, options, by_option, by_path, all_criteria, pay_answers
         )
         content_versions = {
             "criteria": {key: all_criteria[key].version for key in sorted(asked)},
@@ -195,6 +198,7 @@ def comparison_result(
         content_versions=content_versions,
         rescored=rescored,
         pays=pays,
+        pay_answers=pay_answers,
         pay_share=round(weights.get(PAY_CRITERION, 0) / total, 3) if PAY_CRITERION in used else 0.0,
     )
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from careers.comparisons.compensation import CompensationError, forecast
 from careers.comparisons.models import UNKNOWN, Answer, Option
-from careers.comparisons.pay import PAY_CRITERION, OptionPay, has_pay, pay_fractions, pay_input
+from careers.comparisons.pay import PAY_CRITERION, OptionPay
 from careers.comparisons.pay_chart import PayChart, chart_scale, pay_chart
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.scoring import (
@@ -215,19 +214,14 @@ class ResultGrid:
     groups: list[GridGroup]
 
 
-def option_compensation(option: Option) -> Compensation:
-    try:
-        pay = pay_input(option)
-        first = forecast(pay).first_year.expected if has_pay(pay) else None
-    except CompensationError:
-        first = None
+def option_compensation(option: Option, pay: OptionPay | None) -> Compensation:
     return Compensation(
         currency=option.currency,
         base_salary=option.base_salary,
         bonus=option.bonus,
         equity_per_year=option.equity_per_year,
         stipend=option.stipend,
-        first_year_total=first,
+        first_year_total=pay.own_first_year if pay else None,
     )
 
 
@@ -259,8 +253,7 @@ def result_rows(view: ComparisonResultView) -> list[OptionRow]:
     """The options in ranking order (best first), each with everything shown beside it."""
     options = {option.pk: option for option in view.options}
     scores = {score.id: score for score in view.score.options}
-    private = {option.pk: bool(option.private_shares) for option in view.options}
-    computed = pay_fractions(view.pays.values(), private=private)
+    computed = view.pay_answers
     scale = chart_scale(pay.forecast for pay in view.pays.values())
     rows = []
     for rank, option_id in enumerate(view.score.ranking, start=1):
@@ -289,7 +282,7 @@ def result_rows(view: ComparisonResultView) -> list[OptionRow]:
                 rank=rank,
                 score=score,
                 answers=answers,
-                compensation=option_compensation(option),
+                compensation=option_compensation(option, pay),
                 flags=flags,
                 questions=[
                     QuestionRow(question=question, flag=by_key.get(question.red_flag or ""))
