@@ -384,3 +384,27 @@ class ComparisonResult(models.Model):
 
     def __str__(self) -> str:
         return f"Result of {self.comparison_id} (v{self.scoring_version})"
+
+
+# The models of what follows a choice live in their own module; importing them here
+# registers them with the app.
+from careers.comparisons.decision_models import (  # noqa: E402
+    Decision,
+    DecisionCheckin,
+    Rater,
+    RaterAnswer,
+    UserCheckinSettings,
+)
+
+__all__ = [
+    "Answer",
+    "Comparison",
+    "ComparisonResult",
+    "Decision",
+    "DecisionCheckin",
+    "Option",
+    "Rater",
+    "RaterAnswer",
+    "UserCheckinSettings",
+    "WeightOverride",
+]

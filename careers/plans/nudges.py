@@ -40,6 +40,7 @@ from django.utils import timezone
 from careers.accounts.selectors import user_email_verified
 from careers.content.feedback import advice_shown
 from careers.content.models import AdviceItem, Tip
+from careers.core.sending import TakenSender
 from careers.plans.emails import NudgeComposer, nudge_message_id
 from careers.plans.ledger import DeliveryLedger, deliveries_claim
 from careers.plans.models import LearningPlan, NudgeDelivery
@@ -53,7 +54,6 @@ from careers.plans.selectors import (
     tips_for_track,
     tips_last_sent,
 )
-from careers.plans.sending import NudgeSender
 from careers.plans.services import plan_nudges_stop
 
 logger = logging.getLogger(__name__)
@@ -262,7 +262,7 @@ class _Chunk:
     """What the emails of one chunk share, read once for all of them."""
 
     mailer: BaseEmailBackend
-    sender: NudgeSender
+    sender: TakenSender
     now: datetime
     ledger: DeliveryLedger
     composer: NudgeComposer
@@ -296,7 +296,7 @@ def nudges_deliver(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int], list
     deliveries = deliveries_for_sending(delivery_ids=ids, claim=claim) if claimed else []
     chunk = _Chunk(
         mailer=mailer,
-        sender=NudgeSender(mailer),
+        sender=TakenSender(mailer),
         now=now,
         ledger=DeliveryLedger(claim=claim, now=now),
         composer=NudgeComposer(),

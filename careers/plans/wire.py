@@ -23,19 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.timezone import get_current_timezone
 
-
-class LongHeaderEmail(EmailMultiAlternatives):
-    """An email whose long unbreakable headers stay as written.
-
-    With the standard 78-character line policy, Python's email package rewrites a header
-    such as ``List-Unsubscribe: <https://...long signed URL...>`` as RFC 2047 encoded words,
-    which mail clients then fail to read as a URL. RFC 5322 allows lines up to 998
-    characters, so the message is serialised with that limit.
-    """
-
-    def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
-
+from careers.core.sending import BARE_ADDRESS, MESSAGE_ID, LongHeaderEmail
 
 # What ``LongHeaderEmail`` serialises with when the SMTP backend asks for the wire form.
 WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
@@ -44,13 +32,7 @@ WIRE_EXTRA_HEADERS = {"message-id", "list-unsubscribe", "list-unsubscribe-post",
 # Header values the email package writes back exactly as given: printable ASCII words with
 # single spaces, nothing it would take for an encoded word, short enough not to fold.
 _PLAIN = re.compile(r"[!-~]+(?: [!-~]+)*")
-# A bare address (a dot-atom at a dot-atom domain, RFC 5322), and a Message-ID made of them.
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_DOT_ATOM = rf"{_ATEXT}(?:\.{_ATEXT})*"
-_DOMAIN = r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-BARE_ADDRESS = re.compile(rf"{_DOT_ATOM}@{_DOMAIN}")
-_MESSAGE_ID = re.compile(rf"<{_DOT_ATOM}@{_DOMAIN}>")
-_STRUCTURED_PLAIN = {"to": BARE_ADDRESS, "message-id": _MESSAGE_ID}
+_STRUCTURED_PLAIN = {"to": BARE_ADDRESS, "message-id": MESSAGE_ID}
 # Python's own boundaries: fifteen "=", the token padded to the width of sys.maxsize, "==".
 _BOUNDARY_WIDTH = len(repr(sys.maxsize - 1))
 

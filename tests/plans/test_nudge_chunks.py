@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from careers.content.models import LearningTrack
+from careers.core.sending import TakenSender
 from careers.plans import nudges
 from careers.plans.emails import WEEKDAY_NAMES, NudgeComposer, advice_plain_text
 from careers.plans.ledger import DeliveryLedger, deliveries_claim
@@ -32,7 +33,6 @@ from careers.plans.selectors import (
     tip_choose,
     tips_for_track,
 )
-from careers.plans.sending import NudgeSender
 from careers.plans.wire import NudgeEmail
 from tests.factories import LearningPlanFactory, UserFactory, WeeklyCheckinFactory
 from tests.plans.test_nudges import FIRST_SLOT, SLOT, START, Status
@@ -175,7 +175,7 @@ def a_nudge(to: str) -> NudgeEmail:
 
 
 def test_it_never_lets_the_server_accept_an_email_it_did_not_take(db, smtp_sink):
-    sender = NudgeSender(mail.mailers.default)
+    sender = TakenSender(mail.mailers.default)
     try:
         # The envelope and the data went out while the delivery was being taken; it was
         # not, so the final dot never does and the server keeps nothing.
@@ -198,7 +198,7 @@ def test_it_never_lets_the_server_accept_an_email_it_did_not_take(db, smtp_sink)
 def test_it_takes_an_email_before_the_test_outbox_gets_it(db, settings):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     mail.outbox = []
-    sender = NudgeSender(mail.mailers.default)
+    sender = TakenSender(mail.mailers.default)
     assert not sender.send(a_nudge("ada@example.org"), take=lambda: False)
     assert sender.send(a_nudge("bob@example.org"), take=lambda: True)
     sender.close()

@@ -15,7 +15,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 
 from careers.content.models import LearningTrack
-from careers.plans.wire import LongHeaderEmail, NudgeEmail, WireMessage
+from careers.core.sending import LongHeaderEmail
+from careers.plans.wire import NudgeEmail, WireMessage
 from tests.factories import LearningPlanFactory, UserFactory
 from tests.plans.test_nudges import FIRST_SLOT, SLOT
 

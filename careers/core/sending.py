@@ -1,4 +1,4 @@
-"""Handing a nudge to the mail server while its delivery is taken.
+"""Handing an email to the mail server while its delivery is taken.
 
 A send run spends most of its time waiting: for the database to commit the statement that
 takes each delivery (``DeliveryLedger.take``) and for the mail server's replies. The two
@@ -24,22 +24,39 @@ import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
-from careers.plans.wire import BARE_ADDRESS
-
+# A bare address (a dot-atom at a dot-atom domain, RFC 5322), and a Message-ID made of them.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOT_ATOM = rf"{_ATEXT}(?:\.{_ATEXT})*"
+_DOMAIN = r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+BARE_ADDRESS = re.compile(rf"{_DOT_ATOM}@{_DOMAIN}")
+MESSAGE_ID = re.compile(rf"<{_DOT_ATOM}@{_DOMAIN}>")
 # smtplib's own quoting of the data: a line that starts with a dot gets a second one.
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
-class NudgeSender:
+class LongHeaderEmail(EmailMultiAlternatives):
+    """An email whose long unbreakable headers stay as written.
+
+    With the standard 78-character line policy, Python's email package rewrites a header
+    such as ``List-Unsubscribe: <https://...long signed URL...>`` as RFC 2047 encoded words,
+    which mail clients then fail to read as a URL. RFC 5322 allows lines up to 998
+    characters, so the message is serialised with that limit.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
+class TakenSender:
     """Sends a chunk's emails through ``mailer``, each one only if ``take()`` says so."""
 
     def __init__(self, mailer: BaseEmailBackend):
         self.mailer = mailer
-        self.envelopes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nudge-smtp")
+        self.envelopes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="taken-smtp")
         self.senders: dict[str, str] = {}
 
     def close(self) -> None:
