@@ -34,6 +34,24 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="7,37"),
         "options": {"expires": 25 * 60},
     },
+    # Check-in emails months after a decision: due on the owner's weekday and hour, sent
+    # at most 15 minutes after it, through the same at-most-once steps as the nudges.
+    "checkins-dispatch": {
+        "task": "careers.comparisons.tasks.checkins_dispatch",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 15 * 60 - 30},
+    },
+    "checkins-requeue": {
+        "task": "careers.comparisons.tasks.checkins_requeue",
+        "schedule": crontab(minute=f"*/{settings.NUDGE_REQUEUE_MINUTES}"),
+        "options": {"expires": settings.NUDGE_REQUEUE_MINUTES * 60 - 30},
+    },
+    # Marks check-ins left in sending by a dead worker as stuck, and logs them.
+    "checkins-report-stuck": {
+        "task": "careers.comparisons.tasks.checkins_report_stuck",
+        "schedule": crontab(minute="9,39"),
+        "options": {"expires": 25 * 60},
+    },
     # Page views count the advice they show in the cache; this writes the counts in one
     # batch. Every minute: the admin flushes before it shows them, so editors never wait.
     "advice-shown-flush": {

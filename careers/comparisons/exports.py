@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
+from careers.comparisons.decision_models import Decision
+from careers.comparisons.decision_serializers import DecisionSerializer
 from careers.comparisons.models import Comparison
 from careers.comparisons.pay import OptionPay
 from careers.comparisons.results import ComparisonResultView
@@ -16,13 +18,17 @@ from careers.comparisons.serializers import ComparisonSerializer, comparison_res
 from careers.core.csv_cells import csv_cell
 
 
-def comparison_export_json(*, comparison: Comparison, view: ComparisonResultView) -> dict:
-    """The comparison with its options and answers (as ``GET /api/comparisons/{id}/``) and its
-    result (as ``GET /api/comparisons/{id}/result/``). ``comparison`` comes with what the API
-    prefetches (``selectors.comparison_detail_list``)."""
+def comparison_export_json(
+    *, comparison: Comparison, view: ComparisonResultView, decision: Decision | None = None
+) -> dict:
+    """The comparison with its options and answers (as ``GET /api/comparisons/{id}/``), its
+    result (as ``GET /api/comparisons/{id}/result/``) and its decision with the check-ins
+    (as ``GET /api/comparisons/{id}/decision/``, null when none is recorded). ``comparison``
+    comes with what the API prefetches (``selectors.comparison_detail_list``)."""
     return {
         "comparison": ComparisonSerializer(comparison).data,
         "result": comparison_result_data(view),
+        "decision": DecisionSerializer(decision).data if decision is not None else None,
     }
 
 
@@ -76,14 +82,18 @@ CSV_COLUMNS = [
     "year_3_expected",
     "year_4_expected",
     "pay_assumptions",
+    # "chosen" on the rows of the option the recorded decision chose, "not chosen" on the
+    # others', empty while no decision is recorded.
+    "decision",
 ]
 CSV_LAYOUTS = ("rows", "grid")
 GRID_COLUMNS = ["category", "criterion", "question"]
 GRID_NOT_ASKED = "not asked on this path"
 
 
-def comparison_export_csv(view: ComparisonResultView) -> str:
-    """One row per option and criterion, with the option's result and pay on every row."""
+def comparison_export_csv(view: ComparisonResultView, *, decision: Decision | None = None) -> str:
+    """One row per option and criterion, with the option's result and pay on every row, and
+    whether the recorded decision chose it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -136,9 +146,16 @@ def comparison_export_csv(view: ComparisonResultView) -> str:
                 reason,
                 answer.criterion.ask_whom if reason else "",
                 *_pay_cells(row.pay),
+                _decision_cell(decision, option.pk),
             ]
             writer.writerow([csv_cell(cell) for cell in cells])
     return buffer.getvalue()
+
+
+def _decision_cell(decision: Decision | None, option_id: int) -> str:
+    if decision is None:
+        return ""
+    return "chosen" if decision.chosen_option == option_id else "not chosen"
 
 
 def _pay_cells(pay: OptionPay | None) -> list:

@@ -12,6 +12,10 @@ A results page is cut in three, by what each part depends on:
   each view: its "was this helpful?" forms carry the viewer's answers and CSRF token;
 - the page around them (navigation, messages, the note on the content used) is rendered on
   each view.
+
+The owner's body also holds the second opinions (``raters``): every rater write bumps the
+comparison's ``inputs_version``, so they are never stale in it, and the shared page's body,
+cached under its own key, never holds them.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from careers.comparisons import selectors
 from careers.comparisons.freshness import ResultState
 from careers.comparisons.models import MIN_OPTIONS_TO_RANK
 from careers.comparisons.pay import comparison_currency
+from careers.comparisons.raters import second_opinion_table
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.rows import flip_row, result_grid, result_rows
 from careers.content.models import AdviceItem
@@ -101,6 +106,8 @@ def result_body(
         return body
     view = build_view()
     context = {**result_context(view, include_private=include_private), "shared": shared}
+    # Whom the owner asked and what they said is the owner's alone: never on a shared page.
+    context["second_opinions"] = None if shared else second_opinion_table(view=view)
     body = ResultBody(
         summary=render_to_string("comparisons/_result_summary.html", context),
         details=render_to_string("comparisons/_result_details.html", context),

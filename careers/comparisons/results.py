@@ -1,5 +1,9 @@
 """A comparison read from the database and scored: the plain data ``scoring`` takes, the
 result with what pages show beside it, and which published content a stored result used.
+
+The answers of the raters who count in the score are combined with the owner's before
+scoring (``combining``); the rest of the second opinions travel with the view for the
+owner's results page to show.
 """
 
 from __future__ import annotations
@@ -12,9 +16,20 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from careers.comparisons.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
+from careers.comparisons.combining import combined_answer
+from careers.comparisons.models import (
+    Answer,
+    Comparison,
+    ComparisonResult,
+    Option,
+    Rater,
+    RaterAnswer,
+    WeightOverride,
+)
 from careers.comparisons.pay import PAY_CRITERION, OptionPay, option_pays, pay_fractions
 from careers.comparisons.scoring import (
+    UNKNOWN,
+    AnswerValue,
     ComparisonScore,
     ComputedAnswer,
     CriterionSpec,
@@ -40,6 +55,72 @@ def _criterion_spec(criterion: Criterion, weight: int) -> CriterionSpec:
         position=criterion.position,
         ask_whom=criterion.ask_whom,
     )
+
+
+@dataclass(frozen=True)
+class SecondOpinions:
+    """The answers of the raters whose link is live, as the score and the owner's page read
+    them."""
+
+    # The raters with at least one answer, in the order they were invited.
+    raters: list[Rater] = field(default_factory=list)
+    # option id -> criterion key -> rater id -> answer.
+    answers: dict[int, dict[str, dict[int, AnswerValue]]] = field(default_factory=dict)
+    # option id -> criterion key -> the combined answer the score reads, wherever a rater
+    # who counts answered.
+    combined: dict[int, dict[str, AnswerValue]] = field(default_factory=dict)
+
+
+def second_opinions_read(
+    comparison: Comparison,
+    options: list[Option],
+    by_option: dict[int, dict[str, Answer]],
+    by_path: dict[int, list[Criterion]],
+) -> SecondOpinions:
+    """The live raters' answers to the people questions each option is asked (1 query,
+    whatever the number of raters), combined with the owner's for those who count.
+
+    A revoked rater's answers neither show nor count. An answer to a question the option is
+    no longer asked (its path changed, the question was unpublished) is left out.
+    """
+    rows = (
+        RaterAnswer.objects.filter(rater__comparison=comparison, rater__revoked_at__isnull=True)
+        .select_related("rater")
+        .order_by("rater__created_at", "rater_id", "pk")
+    )
+    asked = {
+        option.pk: {
+            c.pk: c.key
+            for c in by_path.get(option.path_id, [])
+            if c.category == Criterion.Category.PEOPLE
+            and c.answer_type != Criterion.AnswerType.COMPUTED
+        }
+        for option in options
+    }
+    raters: dict[int, Rater] = {}
+    answers: dict[int, dict[str, dict[int, AnswerValue]]] = {}
+    for row in rows:
+        key = asked.get(row.option_id, {}).get(row.criterion_id)
+        if key is None:
+            continue
+        raters.setdefault(row.rater_id, row.rater)
+        by_rater = answers.setdefault(row.option_id, {}).setdefault(key, {})
+        by_rater[row.rater_id] = stored_answer_value(row.value)
+    counting = {pk for pk, rater in raters.items() if rater.counts_in_score}
+    types = {c.key: c.answer_type for crits in by_path.values() for c in crits}
+    combined: dict[int, dict[str, AnswerValue]] = {}
+    for option_id, by_key in answers.items():
+        for key, by_rater in by_key.items():
+            votes = [value for pk, value in by_rater.items() if pk in counting]
+            if not votes:
+                continue
+            own = by_option.get(option_id, {}).get(key)
+            combined.setdefault(option_id, {})[key] = combined_answer(
+                answer_type=types[key],
+                owner=stored_answer_value(own.value) if own else UNKNOWN,
+                raters=votes,
+            )
+    return SecondOpinions(raters=list(raters.values()), answers=answers, combined=combined)
 
 
 @dataclass(frozen=True)
@@ -70,6 +151,7 @@ class ComparisonResultView:
     pay_answers: dict[int, ComputedAnswer] = field(default_factory=dict)
     # The computed pay criterion's share of the weight (0 when its options do not ask it).
     pay_share: float = 0.0
+    second_opinions: SecondOpinions = field(default_factory=SecondOpinions)
 
     @cached_property
     def content_versions_note(self) -> ContentVersionsNote:
@@ -107,9 +189,10 @@ def _score(
     by_path: dict[int, list[Criterion]],
     all_criteria: dict[str, Criterion],
     pay_answers: dict[int, ComputedAnswer],
+    combined: dict[int, dict[str, AnswerValue]],
 ) -> tuple[ComparisonScore, dict[str, int], list[RedFlagRule]]:
     """The score, the weights it used and the rules it applied (2 queries: the overrides
-    and the rules)."""
+    and the rules). ``combined`` answers, where there are any, replace the owner's."""
     overrides = dict(
         WeightOverride.objects.filter(comparison=comparison).values_list("criterion_id", "weight")
     )
@@ -128,8 +211,11 @@ def _score(
             label=option.label,
             criteria=[_criterion_spec(c, weights[c.key]) for c in by_path.get(option.path_id, [])],
             answers={
-                key: stored_answer_value(answer.value)
-                for key, answer in by_option.get(option.pk, {}).items()
+                **{
+                    key: stored_answer_value(answer.value)
+                    for key, answer in by_option.get(option.pk, {}).items()
+                },
+                **combined.get(option.pk, {}),
             },
             computed={PAY_CRITERION: pay_answers[option.pk]} if option.pk in pay_answers else {},
         )
@@ -143,12 +229,13 @@ def comparison_result(
 ) -> ComparisonResultView:
     """Score a comparison from the database in a fixed number of queries.
 
-    Options (1), answers (1), criteria with their paths (2), weight overrides (1) and rules
-    (1): the count does not grow with the number of options or criteria.
+    Options (1), answers (1), criteria with their paths (2), the raters' answers (1), weight
+    overrides (1) and rules (1): the count does not grow with the number of options,
+    criteria or raters.
 
     ``stored`` is a stored result the caller knows to be current (``freshness``): its score
     and weights are read back instead, and neither the overrides nor the rules are read
-    (4 queries, nothing scored).
+    (5 queries, nothing scored).
     """
     options = list(option_list(comparison=comparison))
     answers = Answer.objects.filter(option__comparison=comparison).select_related("criterion")
@@ -162,6 +249,7 @@ def comparison_result(
     pays = option_pays(comparison, options)
     private = {option.pk: bool(option.private_shares) for option in options}
     pay_answers = pay_fractions(pays.values(), private=private)
+    opinions = second_opinions_read(comparison, options, by_option, by_path)
     score = _stored_score(stored)
     if score is not None and set(stored.weights) == set(all_criteria):
         weights, rule_rows = dict(stored.weights), []
@@ -169,7 +257,7 @@ def comparison_result(
         rescored = False
     else:
         score, weights, rule_rows = _score(
-            comparison, options, by_option, by_path, all_criteria, pay_answers
+            comparison, options, by_option, by_path, all_criteria, pay_answers, opinions.combined
         )
         content_versions = {
             "criteria": {key: all_criteria[key].version for key in sorted(asked)},
@@ -200,6 +288,7 @@ def comparison_result(
         pays=pays,
         pay_answers=pay_answers,
         pay_share=round(weights.get(PAY_CRITERION, 0) / total, 3) if PAY_CRITERION in used else 0.0,
+        second_opinions=opinions,
     )
 
 

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from careers.comparisons import api, views
+from careers.comparisons import (
+    api,
+    checkin_views,
+    decision_api,
+    decision_views,
+    rater_views,
+    views,
+)
 
 app_name = "comparisons"
 OPTION = "<int:comparison_id>/options/<int:option_id>"
@@ -36,13 +43,62 @@ urlpatterns = [
         name="comparison_export_json",
     ),
     path("<int:comparison_id>/share/", views.comparison_share, name="comparison_share"),
+    path("<int:comparison_id>/decision/", decision_views.decision_detail, name="decision_detail"),
+    path("<int:comparison_id>/decision/edit/", decision_views.decision_edit, name="decision_edit"),
+    path(
+        "<int:comparison_id>/decision/delete/",
+        decision_views.decision_delete,
+        name="decision_delete",
+    ),
     # The public, read-only page behind a share link: no login.
     path("shared/<token:token>/", views.comparison_shared, name="comparison_shared"),
+    # Second opinions: the owner's list of raters, and each rater's page behind their own
+    # secret link (no login).
+    path(
+        "<int:comparison_id>/second-opinions/",
+        rater_views.comparison_raters,
+        name="comparison_raters",
+    ),
+    path(
+        "<int:comparison_id>/second-opinions/<int:rater_id>/count/",
+        rater_views.rater_count,
+        name="rater_count",
+    ),
+    path(
+        "<int:comparison_id>/second-opinions/<int:rater_id>/revoke/",
+        rater_views.rater_revoke,
+        name="rater_revoke",
+    ),
+    path("rate/<token:token>/", rater_views.rater_rate, name="rater_rate"),
+    # Check-ins: the owner's answer page, and the pages behind the links in check-in
+    # emails (no login: the signed token authorises them).
+    path(
+        "<int:comparison_id>/checkins/<int:months>/",
+        checkin_views.checkin_answers,
+        name="checkin_answers",
+    ),
+    path("checkins/answer/<token:token>/", checkin_views.checkin_answer, name="checkin_answer"),
+    path(
+        "checkins/page/<token:token>/",
+        checkin_views.checkin_answers_link,
+        name="checkin_answers_link",
+    ),
+    path(
+        "checkins/unsubscribe/<token:token>/",
+        checkin_views.checkin_unsubscribe,
+        name="checkin_unsubscribe",
+    ),
+    path("checkins/emails/", checkin_views.checkin_emails_switch, name="checkin_emails_switch"),
 ]
 
 api_routes = [("comparisons", api.ComparisonViewSet, "comparison")]
 OPTION_API = "comparisons/<int:id>/options/<int:option_id>"
 api_urlpatterns = [
+    path(
+        "comparisons/<int:pk>/decision/",
+        decision_api.DecisionView.as_view(),
+        name="comparison-decision",
+    ),
     path(
         "comparisons/<int:pk>/result/",
         api.ComparisonViewSet.as_view({"get": "result"}),

@@ -22,6 +22,7 @@ from careers.comparisons.conditional import (
     privately_cached,
     viewer_parts,
 )
+from careers.comparisons.decisions import decision_of
 from careers.comparisons.exports import (
     CSV_LAYOUTS,
     comparison_export_csv,
@@ -413,7 +414,9 @@ def comparison_export_csv_download(request: HttpRequest, comparison_id: int) -> 
     if layout == "grid":
         body, name = comparison_export_csv_grid(view), f"comparison-{comparison.pk}-grid.csv"
     else:
-        body, name = comparison_export_csv(view), f"comparison-{comparison.pk}.csv"
+        decision = decision_of(comparison=comparison)
+        body = comparison_export_csv(view, decision=decision)
+        name = f"comparison-{comparison.pk}.csv"
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -429,7 +432,10 @@ def comparison_export_json_download(request: HttpRequest, comparison_id: int) ->
         raise Http404("No such comparison.")
     view = comparison_result_read(state=comparison_result_state(comparison_id=comparison.pk))
     response = JsonResponse(
-        comparison_export_json(comparison=comparison, view=view), json_dumps_params={"indent": 2}
+        comparison_export_json(
+            comparison=comparison, view=view, decision=decision_of(comparison=comparison)
+        ),
+        json_dumps_params={"indent": 2},
     )
     response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.pk}.json"'
     return response

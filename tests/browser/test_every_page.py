@@ -19,9 +19,14 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from careers.comparisons.checkin_links import checkin_links
+from careers.comparisons.decision_models import DecisionCheckin
+from careers.comparisons.decisions import decision_save
+from careers.comparisons.raters import rater_answers_save, rater_invite
 from careers.comparisons.sharing import share_enable
 from careers.content.models import AdviceItem
 from careers.plans.links import helpful_token, nudge_action_token, unsubscribe_token
@@ -75,6 +80,28 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
     AnswerFactory(option=phd, criterion_key="manager_known", value="no")
     AnswerFactory(option=startup, criterion_key="manager_known", value="yes")
     share_enable(comparison=comparison, include_private=True)
+    today = timezone.localdate()
+    decision = decision_save(
+        comparison=comparison,
+        chosen_option=first.pk,
+        decided_on=today,
+        start_date=today + timedelta(days=30),
+        confidence=70,
+        expectations="A manager who reviews my work every week, and peers who read papers.",
+        change_my_mind="Hearing that the team is about to be reorganised.",
+        premortem="The manager leaves; the project is cancelled.",
+        backup_plan="Ask the startup whether its offer still stands.",
+    )
+    # The first check-in, as the dispatcher leaves it once its email went out.
+    checkin = DecisionCheckin.objects.get(decision=decision, months=1)
+    DecisionCheckin.objects.filter(pk=checkin.pk).update(
+        status=DecisionCheckin.Status.SENT, enqueued_at=timezone.now(), sent_at=timezone.now()
+    )
+    emailed = checkin_links(checkin_id=checkin.pk, owner_id=user.pk)
+    rater = rater_invite(comparison=comparison, name="Sam, a mentor of many years")
+    rater_answers_save(
+        rater=rater, answers=[{"option": first.pk, "criterion": "manager_quality", "value": "1"}]
+    )
 
     checkin = filled_checkin(user)
     plan = checkin.plan
@@ -115,6 +142,18 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
             "shared comparison",
             reverse("comparisons:comparison_shared", args=[comparison.share_token]),
         ),
+        Visit("second opinion", reverse("comparisons:rater_rate", args=[rater.token])),
+        Visit(
+            "check-in: one-click answer",
+            emailed["answers"]["same_again"]["yes"].removeprefix(settings.SITE_URL),
+            confirm="Confirm",
+        ),
+        Visit("check-in: all questions", emailed["page"].removeprefix(settings.SITE_URL)),
+        Visit(
+            "check-in: unsubscribe",
+            emailed["unsubscribe"].removeprefix(settings.SITE_URL),
+            confirm="Unsubscribe",
+        ),
         Visit("nudge: studied", action("studied"), confirm="Confirm"),
         Visit("nudge: papers read", action("papers", 2)),
         Visit("nudge: skip the week", action("skip")),
@@ -141,6 +180,10 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
         Visit("weights", f"/comparisons/{c}/weights/"),
         Visit("results", f"/comparisons/{c}/results/"),
         Visit("share", f"/comparisons/{c}/share/"),
+        Visit("decision", f"/comparisons/{c}/decision/"),
+        Visit("edit decision", f"/comparisons/{c}/decision/edit/"),
+        Visit("second opinions", f"/comparisons/{c}/second-opinions/"),
+        Visit("check-in answers", f"/comparisons/{c}/checkins/1/"),
         Visit("plans", "/plans/"),
         Visit("new plan", "/plans/new/"),
         Visit("plan", f"/plans/{p}/"),

@@ -1,9 +1,19 @@
 """Ownership: charlie reaches nothing of alice's, through any comparison endpoint or method."""
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from careers.comparisons.models import Answer, Comparison, ComparisonResult, Option, WeightOverride
+from careers.comparisons.decisions import decision_save
+from careers.comparisons.models import (
+    Answer,
+    Comparison,
+    ComparisonResult,
+    Decision,
+    DecisionCheckin,
+    Option,
+    WeightOverride,
+)
 from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
 
 COMPARISON = "/api/comparisons/{comparison}/"
@@ -11,11 +21,13 @@ OPTIONS = "/api/comparisons/{comparison}/options/"
 OPTION = "/api/comparisons/{comparison}/options/{option}/"
 ANSWERS = "/api/comparisons/{comparison}/options/{option}/answers/"
 RESULT = "/api/comparisons/{comparison}/result/"
+DECISION = "/api/comparisons/{comparison}/decision/"
 
 # Every body is valid, so ownership is the only reason for a refusal.
 TITLE = {"title": "Charlie was here", "weights": {"compensation": 99}}
 NEW_OPTION = {"path": "phd", "organisation": "Charlie University"}
 ANSWER_LIST = [{"criterion": "people_feel_right", "value": "no"}]
+NONE_OF_THEM = {"chosen_option": None, "decided_on": "2026-01-05", "confidence": 10}
 
 OPTION_ENDPOINTS = [
     ("get", OPTION, None),
@@ -34,6 +46,9 @@ ENDPOINTS = [
     ("post", OPTIONS, NEW_OPTION),
     *OPTION_ENDPOINTS,
     ("get", RESULT, None),
+    ("get", DECISION, None),
+    ("put", DECISION, NONE_OF_THEM),
+    ("delete", DECISION, None),
 ]
 ENDPOINT_IDS = [f"{method.upper()} {url}" for method, url, _ in ENDPOINTS]
 OPTION_ENDPOINT_IDS = [f"{method.upper()} {url}" for method, url, _ in OPTION_ENDPOINTS]
@@ -48,6 +63,15 @@ def build_comparison(owner, title: str) -> tuple[Comparison, Option]:
         comparison=comparison,
         criterion=Answer.objects.filter(option=option).first().criterion,
         weight=20,
+    )
+    chosen = OptionFactory(comparison=comparison, organisation=f"{title}, second")
+    decision_save(
+        comparison=comparison,
+        chosen_option=chosen.pk,
+        decided_on=timezone.localdate(),
+        start_date=timezone.localdate(),
+        confidence=80,
+        expectations=f"{title}: great people",
     )
     return comparison, option
 
@@ -66,6 +90,14 @@ def snapshot(owner) -> dict:
         ),
         "results": list(
             ComparisonResult.objects.filter(comparison__in=comparisons).order_by("pk").values()
+        ),
+        "decisions": list(
+            Decision.objects.filter(comparison__in=comparisons).order_by("pk").values()
+        ),
+        "checkins": list(
+            DecisionCheckin.objects.filter(decision__comparison__in=comparisons)
+            .order_by("pk")
+            .values()
         ),
     }
 

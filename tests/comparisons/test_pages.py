@@ -897,12 +897,13 @@ def test_it_keeps_the_weights_when_one_is_out_of_range(scored, alice):
 PATHS = ["industry-team", "research-lab", "phd", "startup", "startup", "industry-team"]
 # The user with their profile (1; the session is in the cache); the comparison with its stored
 # result (1), the content stamps (1); options (1), answers with criteria (1), criteria with their
-# paths (2), weight overrides (1), red-flag rules (1); storing the result: update_or_create's read
-# and insert inside two savepoints (6); the advice section: its items (1), the viewer's answers to
-# them (1). The advice is counted as shown in the cache, not the database. A repeat view with the
-# same inputs reads the first three and the viewer's answers: the body and its advice come from the
-# cache, the stored result is current.
-RESULTS_PAGE_QUERIES = 17
+# paths (2), the second opinions' answers with their raters (1: combined into the score when they
+# count, and shown to the owner), weight overrides (1), red-flag rules (1); storing the result:
+# update_or_create's read and insert inside two savepoints (6); the advice section: its items (1),
+# the viewer's answers to them (1). The advice is counted as shown in the cache, not the database.
+# A repeat view with the same inputs reads the first three and the viewer's answers: the body and
+# its advice come from the cache, the stored result is current.
+RESULTS_PAGE_QUERIES = 18
 RESULTS_PAGE_QUERIES_REPEAT = 4
 
 

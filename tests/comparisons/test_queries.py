@@ -12,10 +12,11 @@ from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory
 PATHS = ["industry-team", "research-lab", "phd", "startup", "startup", "industry-team"]
 # The first GET scores and stores the result: the comparison with its stored result (1),
 # the content stamps (1), options (1), answers with criteria (1), criteria and their paths
-# (2), weight overrides (1), red-flag rules (1), then update_or_create: its locked read and
-# insert, wrapped in two savepoints (6). A second GET with the same inputs reads the first
-# two only: the stored result is the answer, nothing is read to score or scored.
-QUERIES_FIRST_VIEW = 14
+# (2), the second opinions' answers with their raters (1: those who count are combined into
+# the score), weight overrides (1), red-flag rules (1), then update_or_create: its locked
+# read and insert, wrapped in two savepoints (6). A second GET with the same inputs reads
+# the first two only: the stored result is the answer, nothing is read to score or scored.
+QUERIES_FIRST_VIEW = 15
 QUERIES_REPEAT_VIEW = 2
 
 

@@ -16,15 +16,16 @@ from tests.factories import ComparisonFactory, UserFactory
 PATHS = ["industry-team", "research-lab", "phd", "startup", "startup", "industry-team"]
 # The result endpoint (authenticated without a session): the comparison with its stored
 # result (1) and the content stamps (1); scoring adds options, answers, criteria and their
-# paths, overrides and rules (6) and storing the result, update_or_create in two savepoints
-# (6).
+# paths, the second opinions' answers with their raters (combined into the score when they
+# count), overrides and rules (7) and storing the result, update_or_create in two
+# savepoints (6).
 API_READ_BACK = 2
-API_SCORED = 14
+API_SCORED = 15
 # The results page adds the user with their profile (1; the session is in the cache) and the
 # viewer's answers to the advice (1); the first view after a change renders the body and picks the
 # advice (1).
 PAGE_READ_BACK = 4
-PAGE_SCORED = 17
+PAGE_SCORED = 18
 # The comparison's own page: the user with their profile, the comparison, its options with
 # paths.
 DETAIL = 3
