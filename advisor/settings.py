@@ -491,6 +491,8 @@ INTERVIEW_SOURCE = "interview"
 INTERVIEW_LENGTH = "26:32"
 # Curated items whose citation nobody has re-checked for this many days are "review due".
 CITATION_REVIEW_DAYS = env.int("CITATION_REVIEW_DAYS", default=365)
+# Editors see how decisions turned out only for groups of at least this many people.
+OUTCOME_MIN_GROUP = env.int("OUTCOME_MIN_GROUP", default=10)
 # Reverting from a historical version goes through the review workflow, not straight live.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 DEMO_USERNAME = env.str("DEMO_USERNAME", default="demo")

@@ -1,8 +1,10 @@
-"""Forms of sign-up, login and the profile. They parse and bound input; services do the writes."""
+"""Forms of sign-up, login, the profile and account deletion. They parse and bound input;
+services do the writes."""
 
 from functools import cache
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -154,3 +156,50 @@ class EmailChangeForm(allauth_forms.AddEmailForm):
         bound_email(self.fields["email"])
         self.fields["email"].label = "New email address"
         self.fields["email"].widget.attrs.pop("placeholder", None)
+
+
+class AccountDeleteForm(forms.Form):
+    """The confirmation that deletes an account: the current password, or for an account
+    with no usable password (made without one) its email address typed out, so a browser
+    left signed in is not enough to delete everything."""
+
+    # Longer than any password a person types; bounds what reaches the hasher.
+    PASSWORD_MAX_LENGTH = 4096
+
+    def __init__(self, *args, user: AbstractBaseUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_usable_password():
+            self.fields["password"] = forms.CharField(
+                label="Your password",
+                strip=False,
+                max_length=self.PASSWORD_MAX_LENGTH,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
+        else:
+            self.fields["confirmation"] = forms.CharField(
+                label=f"Type {self.expected_confirmation} to confirm",
+                max_length=EMAIL_MAX_LENGTH,
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
+
+    @property
+    def expected_confirmation(self) -> str:
+        return self.user.email or self.user.get_username()
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        # allauth's check of a signed-in user's password: it goes through authenticate(), so
+        # a wrong one counts as a failed login (axes locks the account out from this address
+        # after AXES_FAILURE_LIMIT of them) and this form is no way round the login lockout.
+        if not get_adapter().reauthenticate(self.user, password):
+            raise forms.ValidationError("That is not your password.", code="incorrect_password")
+        return password
+
+    def clean_confirmation(self) -> str:
+        typed = self.cleaned_data["confirmation"].strip()
+        if typed.casefold() != self.expected_confirmation.casefold():
+            raise forms.ValidationError(
+                f"Type {self.expected_confirmation} exactly.", code="confirmation"
+            )
+        return typed

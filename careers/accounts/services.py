@@ -1,5 +1,5 @@
-"""Writes to accounts: a new account's profile, profile changes, and a verified address for
-accounts whose address is known good."""
+"""Writes to accounts: a new account's profile, profile changes, a verified address for
+accounts whose address is known good, and the deletion of an account with all of it."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,3 +39,14 @@ def email_verified_set(*, user: AbstractBaseUser) -> EmailAddress:
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return address
+
+
+@transaction.atomic
+def account_delete(*, user: AbstractBaseUser) -> None:
+    """Delete the account and everything of its owner's, in one transaction: every row of
+    theirs is linked to the account by a cascading foreign key (their comparisons, decisions,
+    raters, plans, feedback, addresses, token), so either all of it goes or none does. What
+    editors wrote into the knowledge base stays, its link to them set to empty. Links that
+    opened something of theirs (share, second-opinion, calendar, email links) die with the
+    rows they name."""
+    user.delete()

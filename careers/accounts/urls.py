@@ -1,6 +1,7 @@
 """Accounts pages under ``accounts/``, and the API token endpoint under ``api/``.
 
-``urlpatterns`` are this app's own pages (``accounts:signup``, ``accounts:profile``).
+``urlpatterns`` are this app's own pages (``accounts:signup``, ``accounts:profile``, and
+``accounts:account_export`` and ``accounts:account_delete``, the account's file and its end).
 ``auth_urlpatterns`` are django-allauth's pages (login, logout, sign-up, email verification,
 password reset and change, the address), with the site-wide names other templates use
 (``login``, ``logout``, ``password_change``) and the paths of Django's auth views from before
@@ -21,6 +22,8 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", allauth_views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("export/", views.account_export, name="account_export"),
+    path("delete/", views.account_delete_view, name="account_delete"),
 ]
 
 

@@ -1,10 +1,16 @@
 """Comparisons in the admin: browsable for support, each option with its whole pay, never
 changed here (a comparison's inputs are written by its owner, through the services that
-keep its stored result current)."""
+keep its stored result current). Beside them, for editors and reviewers, what recorded
+decisions teach about the advice, in aggregates only (``outcomes``)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from careers.comparisons.models import OFFER_FIELDS, Comparison, Option
+from careers.comparisons.outcomes import decision_outcomes, outcomes_visible_to
 from careers.comparisons.pay_form import PAY_SECTIONS
 from careers.core.admin import ReadOnlyAdmin
 
@@ -50,3 +56,19 @@ class ComparisonAdmin(ReadOnlyAdmin):
     ]
     inlines = [OptionInline]
     ordering = ["-updated_at", "-id"]
+
+    def get_urls(self):
+        # Routed here because the admin site routes pages by model; the page shows no
+        # comparison, only counts over many, and editors open it with no right to the list.
+        outcomes = self.admin_site.admin_view(self.outcomes_view)
+        return [path("outcomes/", outcomes, name="comparisons_outcomes"), *super().get_urls()]
+
+    def outcomes_view(self, request: HttpRequest) -> HttpResponse:
+        if not outcomes_visible_to(user=request.user):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "What recorded decisions teach",
+            "outcomes": decision_outcomes(),
+        }
+        return TemplateResponse(request, "admin/comparisons/outcomes.html", context)

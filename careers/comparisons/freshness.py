@@ -3,10 +3,11 @@
 A comparison's scored result depends on exactly four things, and ``result_key`` hashes
 exactly them:
 
-1. what the user typed: its options, their answers and its weights. Every service that
-   writes one of them bumps ``Comparison.inputs_version`` in the same transaction (so do
-   edits of the title, notes and deadline, which the score does not read but the results
-   page shows);
+1. what the user typed: its options, their answers and its weights, and the second
+   opinions (``raters``: each rater's answers, whether they count, a revoked link). Every
+   service that writes one of them bumps ``Comparison.inputs_version`` in the same
+   transaction (so do edits of the title, notes and deadline, which the score does not read
+   but the results page shows);
 2. the published criteria and red-flag rules: ``ContentStamps.scoring`` changes with every
    publication, archive or deletion of one (``careers.content.versions``);
 3. the scoring code: ``scoring.SCORING_VERSION``, bumped with every change of what it

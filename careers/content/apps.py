@@ -19,3 +19,6 @@ class ContentConfig(AppConfig):
         # Registered in every process, as the plans' tasks are through their admin: beat's
         # schedule names it (advisor/celery.py).
         from careers.content import tasks  # noqa: F401
+        from careers.content.account_data import account_data_register_content
+
+        account_data_register_content()

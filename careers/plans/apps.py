@@ -7,6 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = "Learning plans"
 
     def ready(self) -> None:
+        from careers.plans.account_data import account_data_register_plans
         from careers.plans.previews import previews_register
 
         previews_register()
+        account_data_register_plans()

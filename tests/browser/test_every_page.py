@@ -195,6 +195,8 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
             f"/plans/{p}/weeks/{(checkin.week_start + timedelta(days=7)).isoformat()}/",
         ),
         Visit("profile", "/accounts/profile/"),
+        Visit("export my data", "/accounts/export/"),
+        Visit("delete my account", "/accounts/delete/"),
         Visit("password change", "/accounts/password/change/"),
         Visit("email address", "/accounts/email/"),
         Visit("log out", "/accounts/logout/"),
