@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -188,7 +188,10 @@ def checkin_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def checkin_emails_switch(request: HttpRequest) -> HttpResponse:
     """The signed-in user turns their check-in emails on (``enabled=on``) or off, then goes
     back where they came from (``next``, on this site)."""
-    enabled = request.POST.get("enabled") == "on"
+    answer = request.POST.get("enabled")
+    if answer not in ("on", "off"):
+        return HttpResponseBadRequest("Say enabled=on or enabled=off.")
+    enabled = answer == "on"
     checkin_emails_set(user=request.user, enabled=enabled)
     messages.success(
         request,

@@ -255,3 +255,17 @@ def checkin_emails_set(*, user: AbstractBaseUser, enabled: bool) -> UserCheckinS
         user=user, defaults={"emails_enabled": enabled}
     )
     return row
+
+
+def checkins_follow_timezone(*, user: AbstractBaseUser) -> int:
+    """Move the check-ins not yet claimed of every decision of ``user`` to their time zone
+    as it now is (the weekday and hour stay theirs); return how many decisions were looked
+    at. Check-ins already claimed keep the time they went out at."""
+    decisions = Decision.objects.filter(
+        comparison__owner=user, chosen_option__isnull=False, start_date__isnull=False
+    ).select_related("comparison__owner__profile")
+    count = 0
+    for decision in decisions:
+        checkins_schedule(decision=decision)
+        count += 1
+    return count

@@ -57,11 +57,12 @@ class DecisionView(APIView):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         existed = decisions.decision_of(comparison=comparison) is not None
+        # PUT replaces the record whole: a field left out takes its default, never the
+        # value of the record it replaces.
+        fields = {**decisions.decision_defaults(), **serializer.validated_data}
         try:
             with transaction.atomic():
-                decision = decisions.decision_save(
-                    comparison=comparison, **serializer.validated_data
-                )
+                decision = decisions.decision_save(comparison=comparison, **fields)
         except decisions.DecisionError as error:
             raise serializers.ValidationError(error.message_dict) from None
         except decisions.DecisionLocked as error:

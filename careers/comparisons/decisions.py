@@ -28,6 +28,7 @@ from careers.comparisons.models import (
     UNKNOWN,
     Comparison,
     Decision,
+    DecisionCheckin,
 )
 from careers.comparisons.results import ComparisonResultView
 from careers.comparisons.scoring import REASON_UNKNOWN
@@ -81,18 +82,21 @@ def answer_unfavourable(*, criterion: Criterion, value: str) -> bool:
 
 def _option_basis(view: ComparisonResultView, payload_option: dict[str, Any]) -> dict[str, Any]:
     option_id = payload_option["id"]
-    answers = view.answers.get(option_id, {})
+    # The answers the score read: the owner's, combined with those of the raters who count.
+    answers = {key: answer.value for key, answer in view.answers.get(option_id, {}).items()}
+    for key, value in view.second_opinions.combined.get(option_id, {}).items():
+        answers[key] = str(value)
     return {
         "id": option_id,
         "label": payload_option["label"],
         "path": next((o.path.slug for o in view.options if o.pk == option_id), ""),
-        "answers": {key: answer.value for key, answer in answers.items()},
+        "answers": answers,
         "red_flags": [flag["key"] for flag in payload_option["red_flags"]],
         "unfavourable": sorted(
             key
-            for key, answer in answers.items()
+            for key, value in answers.items()
             if key in view.criteria
-            and answer_unfavourable(criterion=view.criteria[key], value=answer.value)
+            and answer_unfavourable(criterion=view.criteria[key], value=value)
         ),
         "unknowns": [
             question["criterion"]
@@ -113,6 +117,12 @@ def decision_basis(*, view: ComparisonResultView) -> dict[str, Any]:
         "inputs_version": view.comparison.inputs_version,
         "result": payload,
         "options": [_option_basis(view, option) for option in payload["options"]],
+        # Whose second opinions the score combined with the owner's answers.
+        "counted_raters": [
+            {"id": rater.pk, "name": rater.name}
+            for rater in view.second_opinions.raters
+            if rater.counts_in_score
+        ],
         "chosen": None,
     }
 
@@ -169,7 +179,10 @@ def _validate(fields: dict[str, Any], basis: dict[str, Any]) -> dict[str, Any]:
     if decided_on < EARLIEST_DECISION or decided_on > today + timedelta(days=1):
         errors["decided_on"] = f"Give a date between {EARLIEST_DECISION} and today."
     start = fields.get("start_date")
-    if chosen is None:
+    if "decided_on" in errors:
+        # The start date's window is counted from the decision's date: none to count from.
+        pass
+    elif chosen is None:
         # No job or place to start: a date typed before picking "none of them" is dropped.
         fields["start_date"] = None
     elif start is None:
@@ -193,6 +206,28 @@ def _validate(fields: dict[str, Any], basis: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def decision_defaults() -> dict[str, Any]:
+    """The value of each optional field of a decision when none is given."""
+    found = {}
+    for name in DECISION_FIELDS:
+        field = Decision._meta.get_field(name)
+        if field.has_default():
+            found[name] = field.get_default()
+        elif field.null:
+            found[name] = None
+        elif field.blank:
+            found[name] = ""
+    return found
+
+
+def _lock_checkins(decision: Decision | None) -> None:
+    """Lock the decision's check-in rows until the write commits. The dispatcher claims a
+    due row under ``SKIP LOCKED``: it either claimed it before (and the decision is then not
+    editable) or skips it until this edit has rescheduled it."""
+    if decision is not None:
+        list(DecisionCheckin.objects.select_for_update().filter(decision=decision))
+
+
 @transaction.atomic
 def decision_save(*, comparison: Comparison, **fields: Any) -> Decision:
     """Record the owner's decision on ``comparison``, or replace the one recorded, and
@@ -207,6 +242,7 @@ def decision_save(*, comparison: Comparison, **fields: Any) -> Decision:
         raise TypeError(f"unknown decision fields: {', '.join(sorted(unknown))}")
     Comparison.objects.select_for_update().filter(pk=comparison.pk).first()
     decision = decision_of(comparison=comparison)
+    _lock_checkins(decision)
     if decision is not None and not decision_editable(decision=decision):
         raise DecisionLocked("The first check-in has gone out: the decision is kept as it was.")
     if comparison.options.count() < MIN_OPTIONS_TO_RANK:
@@ -240,8 +276,10 @@ def decision_save(*, comparison: Comparison, **fields: Any) -> Decision:
     return decision
 
 
+@transaction.atomic
 def decision_delete(*, decision: Decision) -> None:
     """Take back a decision while it is editable (with its check-ins, none sent yet)."""
+    _lock_checkins(decision)
     if not decision_editable(decision=decision):
         raise DecisionLocked("The first check-in has gone out: the decision is kept as it was.")
     decision.delete()

@@ -92,6 +92,16 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
         premortem="The manager leaves; the project is cancelled.",
         backup_plan="Ask the startup whether its offer still stands.",
     )
+    # A second comparison whose decision is still editable, for its edit form.
+    undecided = OptionFactory(comparison__owner=user, organisation="Still Editable Labs")
+    OptionFactory(comparison=undecided.comparison, organisation="Other Labs")
+    decision_save(
+        comparison=undecided.comparison,
+        chosen_option=undecided.pk,
+        decided_on=today,
+        start_date=today + timedelta(days=30),
+        confidence=55,
+    )
     # The first check-in, as the dispatcher leaves it once its email went out.
     checkin = DecisionCheckin.objects.get(decision=decision, months=1)
     DecisionCheckin.objects.filter(pk=checkin.pk).update(
@@ -181,7 +191,7 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
         Visit("results", f"/comparisons/{c}/results/"),
         Visit("share", f"/comparisons/{c}/share/"),
         Visit("decision", f"/comparisons/{c}/decision/"),
-        Visit("edit decision", f"/comparisons/{c}/decision/edit/"),
+        Visit("edit decision", f"/comparisons/{undecided.comparison_id}/decision/edit/"),
         Visit("second opinions", f"/comparisons/{c}/second-opinions/"),
         Visit("check-in answers", f"/comparisons/{c}/checkins/1/"),
         Visit("plans", "/plans/"),

@@ -157,6 +157,10 @@ def test_it_accepts_only_unknowns_of_the_chosen_option(api, comparison):
         ({"expectations": "x" * 4001}, "expectations"),
         ({"accepted_unknowns": "manager_known"}, "accepted_unknowns"),
         ({"accepted_unknowns": ["../../etc"]}, "accepted_unknowns"),
+        ({"decided_on": "0001-01-01", "start_date": "0001-06-01"}, "decided_on"),
+        ({"decided_on": "9999-12-31", "start_date": "9999-12-31"}, "decided_on"),
+        ({"start_date": "9999-12-31"}, "start_date"),
+        ({"start_date": "0001-01-01"}, "start_date"),
     ],
 )
 def test_it_refuses_a_bad_field_with_a_message_beside_it(api, comparison, overrides, field):
@@ -290,3 +294,46 @@ def test_it_puts_the_decision_in_the_exports(client, alice, comparison, api):
     chosen = {row["option"] for row in rows if row["decision"] == "chosen"}
     assert chosen == {"Alpha Labs (Vision)"}
     assert {row["decision"] for row in rows} == {"chosen", "not chosen"}
+
+
+def test_it_replaces_the_record_whole_on_put(api, comparison):
+    api.put(url(comparison), {**body(comparison), "checkin_hour": 18}, format="json")
+    bare = {
+        "chosen_option": team_of(comparison).pk,
+        "decided_on": str(timezone.localdate()),
+        "start_date": str(timezone.localdate() + timedelta(days=30)),
+        "confidence": 50,
+    }
+    response = api.put(url(comparison), bare, format="json")
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert (data["expectations"], data["premortem"], data["backup_plan"]) == ("", "", "")
+    assert (data["change_my_mind"], data["checkin_hour"], data["confidence"]) == ("", 9, 50)
+
+
+def test_it_shows_a_date_out_of_range_on_the_web_form_not_a_server_error(client, alice, comparison):
+    client.force_login(alice)
+    edit = reverse("comparisons:decision_edit", args=[comparison.pk])
+    data = {**form_data(client.get(edit)), "confidence": "50"}
+    response = client.post(edit, {**data, "decided_on": "0001-01-01", "start_date": "0001-02-01"})
+    assert response.status_code == 200
+    assert "decided_on" in response.context["form"].errors
+    assert not Decision.objects.exists()
+
+
+def test_it_freezes_the_answers_the_score_read_with_the_raters_who_count(api, comparison):
+    from careers.comparisons.raters import rater_answers_save, rater_count_set, rater_invite
+
+    team = team_of(comparison)
+    rater = rater_invite(comparison=comparison, name="Sam")
+    rater_answers_save(
+        rater=rater, answers=[{"option": team.pk, "criterion": "manager_known", "value": "no"}]
+    )
+    rater_count_set(rater=rater, counts_in_score=True)
+    response = api.put(url(comparison), body(comparison), format="json")
+    assert response.status_code == 201, response.json()
+    basis = response.json()["basis"]
+    # Unknown to the owner, answered "no" by a rater who counts: the score read "no".
+    assert basis["chosen"]["answers"]["manager_known"] == "no"
+    assert "manager_known" in basis["chosen"]["unfavourable"]
+    assert basis["counted_raters"] == [{"id": rater.pk, "name": "Sam"}]
