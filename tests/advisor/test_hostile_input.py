@@ -19,7 +19,11 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from careers.comparisons.checkin_links import page_token
+from careers.comparisons.decision_models import DecisionCheckin
+from careers.comparisons.decisions import decision_save
 from careers.comparisons.models import Answer, Comparison, Option
+from careers.comparisons.raters import rater_invite
 from careers.content.models import LearningTrack
 from careers.core.api import JSONRenderer
 from careers.plans.models import WeeklyCheckin
@@ -408,8 +412,21 @@ WEB_FORMS = {
     "password reset from key": "/accounts/password/reset/key/{reset_uid}-set-password/",
     "password change": "/accounts/password/change/",
     "email address": "/accounts/email/",
+    "decision": "/comparisons/{comparison}/decision/edit/",
+    "second opinions": "/comparisons/{comparison}/second-opinions/",
+    "second opinion": "/comparisons/rate/{rater}/",
+    "check-in answers": "/comparisons/{comparison}/checkins/1/",
+    "check-in answers from the email": "/comparisons/checkins/page/{checkin_page}/",
+    "delete my account": "/accounts/delete/",
 }
-ANONYMOUS_FORMS = {"sign-up", "login", "password reset", "password reset from key"}
+ANONYMOUS_FORMS = {
+    "sign-up",
+    "login",
+    "password reset",
+    "password reset from key",
+    "second opinion",
+    "check-in answers from the email",
+}
 FORM_CONTENT = "application/x-www-form-urlencoded"
 
 
@@ -439,6 +456,20 @@ def owner_pages(seeded, alice, client):
     plan = LearningPlanFactory(owner=alice, track=LearningTrack.objects.get(), start_date=start)
     ids = {"comparison": comparison.pk, "option": startup.pk, "plan": plan.pk}
     ids["week"] = week_start(start).isoformat()
+    ids["rater"] = rater_invite(comparison=comparison, name="Sam").token
+    decision = decision_save(
+        comparison=comparison,
+        chosen_option=startup.pk,
+        decided_on=timezone.localdate(),
+        start_date=timezone.localdate(),
+        confidence=50,
+    )
+    # Its first check-in, claimed by the dispatcher: it takes answers. (The decision's form
+    # is still open: a claimed check-in, not a sent one, is what locks it, so the claim is
+    # only recorded, never the status.)
+    checkin = decision.checkins.get(months=1)
+    DecisionCheckin.objects.filter(pk=checkin.pk).update(enqueued_at=timezone.now())
+    ids["checkin_page"] = page_token(checkin_id=checkin.pk)
     # The link of a reset email, opened: allauth keeps its key in the session and shows the
     # form at a URL without it.
     ids["reset_uid"] = user_pk_to_url_str(alice)
