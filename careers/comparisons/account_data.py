@@ -20,6 +20,7 @@ from careers.comparisons.decision_models import (
     RaterAnswer,
     UserCheckinSettings,
 )
+from careers.comparisons.decisions import DECISION_FIELDS
 from careers.comparisons.models import (
     OPTION_FIELDS,
     Answer,
@@ -36,19 +37,10 @@ from careers.core.account_data import (
     counted,
 )
 
-DECISION_FIELDS = (
-    "chosen_option",
+# What the file holds of a decision: every field the owner set, and what it rests on.
+DECISION_EXPORT_FIELDS = (
+    *DECISION_FIELDS,
     "chosen_label",
-    "decided_on",
-    "start_date",
-    "confidence",
-    "expectations",
-    "change_my_mind",
-    "premortem",
-    "backup_plan",
-    "accepted_unknowns",
-    "checkin_weekday",
-    "checkin_hour",
     "created_at",
     "updated_at",
     "basis",
@@ -98,7 +90,7 @@ def _decision(comparison: Comparison) -> dict[str, Any] | None:
     except Decision.DoesNotExist:
         return None
     return {
-        **_values(decision, DECISION_FIELDS),
+        **_values(decision, DECISION_EXPORT_FIELDS),
         "checkins": [_values(checkin, CHECKIN_FIELDS) for checkin in decision.checkins.all()],
     }
 

@@ -1,14 +1,27 @@
 """How the API and the exports show a decision and its check-ins."""
 
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from careers.comparisons.checkins import decision_checkins, decision_editable
-from careers.comparisons.decision_models import Decision, DecisionCheckin
+from careers.comparisons.decision_models import Decision, DecisionCheckin, SameAgain
+from careers.comparisons.decisions import DECISION_FIELDS, EARLIEST_DECISION
 from careers.comparisons.models import KEY_PATTERN
+from careers.core.schema import RefinedSerializerSchema, date_window_pattern
 
 
 class DecisionCheckinSerializer(serializers.ModelSerializer):
+    same_again = serializers.ChoiceField(
+        choices=SameAgain.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text='"yes", "not_sure" or "no"; empty until answered.',
+    )
+
     class Meta:
         model = DecisionCheckin
         fields = [
@@ -60,18 +73,9 @@ class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = [
-            "chosen_option",
+            *DECISION_FIELDS[:1],
             "chosen_label",
-            "decided_on",
-            "start_date",
-            "confidence",
-            "expectations",
-            "change_my_mind",
-            "premortem",
-            "backup_plan",
-            "accepted_unknowns",
-            "checkin_weekday",
-            "checkin_hour",
+            *DECISION_FIELDS[1:],
             "editable",
             "checkins",
             "basis",
@@ -86,3 +90,33 @@ class DecisionSerializer(serializers.ModelSerializer):
     @extend_schema_field(DecisionCheckinSerializer(many=True))
     def get_checkins(self, decision: Decision) -> list[dict]:
         return DecisionCheckinSerializer(decision_checkins(decision=decision), many=True).data
+
+
+class DecisionSchema(RefinedSerializerSchema):
+    """What ``decisions.decision_save`` refuses, as the schema can say it: the window of the
+    decision's date (its end moves a day each day, so it is computed as the schema is
+    served), and in words what depends on other fields or on the comparison."""
+
+    target_class = DecisionSerializer
+
+    def refine(self, schema: dict[str, Any], direction: str) -> None:
+        if direction != "request":
+            return
+        fields = schema["properties"]
+        latest = timezone.localdate() + timedelta(days=1)
+        fields["decided_on"]["pattern"] = date_window_pattern(EARLIEST_DECISION, latest)
+        fields["decided_on"]["description"] = (
+            f"From {EARLIEST_DECISION.isoformat()} to today, with a day's margin for time "
+            f"zones ahead ({latest.isoformat()} as this schema was served)."
+        )
+        fields["chosen_option"]["description"] = (
+            "The id of one of this comparison's options (GET /api/comparisons/{id}/options/),"
+            ' or null for "none of them".'
+        )
+        fields["start_date"]["description"] += (
+            " From a year before decided_on to three years after it."
+        )
+        fields["accepted_unknowns"]["description"] += (
+            " Each an unknown of the chosen option in the frozen result (its basis lists "
+            "them); empty for none of them."
+        )

@@ -15,9 +15,10 @@ from what exists: the keys of published criteria of each answer type asked on ev
 test's options are on, the slugs of published paths and tracks, and the Mondays of the test
 plan's weeks. What no OpenAPI 3.0 schema lets a generator aim at is aimed here, as the ids in
 the URL are: the keys of a comparison's weights (an object's keys take no format), a check-in's
-project step (a number, not a string), the password of an existing account, and each criterion
-at most once in a list of answers (JSON Schema can ask for distinct items, not for one field
-distinct across them). Schemathesis judges each request as finally sent.
+project step (a number, not a string), the password of an existing account, a decision's option
+and its start date beside its date, and each criterion at most once in a list of answers (JSON
+Schema can ask for distinct items, not for one field distinct across them). Schemathesis judges
+each request as finally sent.
 """
 
 from datetime import timedelta
@@ -215,6 +216,8 @@ def aim_at_existing_objects(case, owned) -> None:
                     body[name] = real
         if case.path.startswith("/api/comparisons/{id}/options/"):
             consistent_pay(body)
+        if case.path == "/api/comparisons/{id}/decision/":
+            consistent_decision(body, owned)
     elif isinstance(body, list) and all(isinstance(item, dict) for item in body):
         named = {}
         for item in body:
@@ -272,6 +275,19 @@ def consistent_pay(body: dict) -> None:
             body[high] = body[expected]
     if body.get("vesting") == "custom" or body.get("vesting_custom") is not None:
         body["vesting_custom"] = [25, 25, 25, 25]
+
+
+def consistent_decision(body: dict, owned) -> None:
+    """Shape a decision as the service takes it: its option one of the comparison's (or
+    none), a start date beside the decision's date for a chosen option, and no unknowns
+    accepted (which ones a chosen option has depends on the frozen result)."""
+    chosen = body.get("chosen_option")
+    if isinstance(chosen, int) and not isinstance(chosen, bool):
+        body["chosen_option"] = pick(owned["option_id"], chosen)
+        if isinstance(body.get("decided_on"), str):
+            body["start_date"] = body["decided_on"]
+    if "accepted_unknowns" in body:
+        body["accepted_unknowns"] = []
 
 
 def call_and_validate(case, owned) -> None:

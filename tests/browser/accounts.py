@@ -1,6 +1,8 @@
-"""Signing up in the browser as a person does: the form, then the link in the email."""
+"""Signing up in the browser as a person does (the form, then the link in the email), and
+logging in."""
 
 from tests.accounts.mailbox import confirmation_link
+from tests.factories import PASSWORD
 
 
 def fill_sign_up(page, email: str, password: str) -> None:
@@ -24,3 +26,12 @@ def submit_sign_up(page, email: str) -> None:
 def sign_up(page, email: str, password: str) -> None:
     fill_sign_up(page, email, password)
     submit_sign_up(page, email)
+
+
+def log_in(page, user, password: str = PASSWORD) -> None:
+    """Log in through the form as ``user`` (made by ``UserFactory``): on their dashboard."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username or email").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard/")

@@ -8,19 +8,12 @@ import pytest
 from django.utils import timezone
 
 from careers.comparisons.decision_models import Decision
-from tests.factories import PASSWORD, AnswerFactory, ComparisonFactory, OptionFactory, UserFactory
+from tests.browser.accounts import log_in
+from tests.factories import AnswerFactory, ComparisonFactory, OptionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def fits(page, width: int) -> bool:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from careers.comparisons import services
+from tests.browser.accounts import log_in
 from tests.browser.conftest import csp_violations
-from tests.factories import PASSWORD, ComparisonFactory, OptionFactory, UserFactory
+from tests.factories import ComparisonFactory, OptionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,14 +23,6 @@ RATERS_PAGE = re.compile(r".*/second-opinions/(#rater-\d+)?$")
 QUESTION = "How much would you expect to learn from the person you would report to?"
 # What alice typed that the mentor must never see.
 SECRETS = ("Zebra-note-4711", "Pangolin-comparison-notes", "Axolotl offers", "Ms Okapi")
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def problems(page, width: int) -> list[str]:
