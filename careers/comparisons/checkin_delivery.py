@@ -15,8 +15,12 @@ batching: check-ins are a few a day, so each email costs a few plain statements.
 
 So a row is in sending only while its email is with the server. A worker that dies there
 leaves it in sending, whose fate nobody can know: the stuck sweep marks it stuck rather than
-sending it again (a late check-in is better than two). A row whose task was lost stays
-pending and the requeue sweep enqueues it again; a second copy of a task is harmless.
+sending it again (a late check-in is better than two). So does a connection that breaks at
+the final dot (``DeliveryUnknown``); one that breaks before it puts the row back to pending
+for the retry, as the server keeps an email only at its dot. An operator resends a stuck or
+failed row once the mail log is checked (``checkin_resend``, ``manage.py checkins_resend``).
+A row whose task was lost stays pending and the requeue sweep enqueues it again; a second
+copy of a task is harmless.
 """
 
 from __future__ import annotations
@@ -31,14 +35,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import mail
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from careers.accounts.selectors import user_email_verified, verified_emails_prefetch
 from careers.comparisons.checkin_emails import checkin_email, checkin_message_id
 from careers.comparisons.checkins import NO_CHOICE, checkin_emails_set
 from careers.comparisons.decision_models import DecisionCheckin
-from careers.core.sending import TakenSender
+from careers.core.sending import DeliveryUnknown, TakenSender
 
 logger = logging.getLogger(__name__)
 
@@ -264,8 +268,9 @@ def _finish(checkin: DecisionCheckin, status: str, why: str) -> bool:
 
 
 def _release(checkin: DecisionCheckin, why: str) -> str:
-    """Back to pending for the retry: the server refused the email for now and kept
-    nothing, so sending it later cannot make a second copy."""
+    """Back to pending for the retry: the server kept nothing (it refused the email for
+    now, or the connection broke before the final dot), so sending it later cannot make a
+    second copy."""
     DecisionCheckin.objects.filter(pk=checkin.pk, status=Status.SENDING).update(
         status=Status.PENDING, last_error=why[:2000]
     )
@@ -288,6 +293,12 @@ def _send_one(checkin: DecisionCheckin, *, claim: str, sender: TakenSender) -> s
     try:
         if not sender.send(message, take=lambda: _take(checkin, claim)):
             return "taken"
+    except DeliveryUnknown as error:
+        # The connection broke at the final dot: the server may have kept the email, and
+        # whether it did cannot be known, so it is not sent again on its own (at most
+        # once). Stuck, for an operator to check the mail log and resend.
+        _finish(checkin, Status.STUCK, f"Stuck: {error}. Check the mail log, then resend.")
+        return "stuck"
     except smtplib.SMTPResponseException as error:
         why = f"{type(error).__name__}: {error}"
         if error.smtp_code < 500:
@@ -303,11 +314,11 @@ def _send_one(checkin: DecisionCheckin, *, claim: str, sender: TakenSender) -> s
         _finish(checkin, Status.FAILED, why)
         return "failed"
     except (smtplib.SMTPException, OSError) as error:
-        # The connection broke. Once the row was taken that may have been after the final
-        # dot: whether the server kept the email cannot be known, so it is not sent again
-        # on its own (at most once). Not taken, it is still pending: the retry sends it.
-        why = f"Stuck: the connection broke while sending ({type(error).__name__}: {error})"
-        return "stuck" if _finish(checkin, Status.STUCK, why) else "retry"
+        # The connection broke before the final dot (in the envelope or the data, or the
+        # server hung up before the dot was written): a server keeps an email only at its
+        # dot (RFC 5321 4.1.1.4), so it kept nothing and the retry cannot make a second
+        # copy. Back to pending, as for a "not now"; one never taken is pending already.
+        return _release(checkin, f"{type(error).__name__}: {error}")
     _record_sent(checkin)
     return "sent"
 
@@ -354,6 +365,27 @@ def checkins_stuck(*, now: datetime | None = None) -> list[int]:
     if stuck:
         logger.warning("%d check-ins stuck: %s", len(stuck), stuck[:50])
     return stuck
+
+
+def checkin_resend(*, checkin_id: int) -> bool:
+    """Put a failed or stuck check-in back to pending, so the caller enqueues it; say
+    whether it did.
+
+    Stuck means marked stuck, or in sending for longer than a send can take: a row a worker
+    is sending right now is left alone, or the resend could race it into a second email. A
+    stuck email may have reached its owner (the server may have accepted it as the
+    connection broke): the operator checks the mail log first. One whose decision is now
+    "none of them" has nothing to ask and stays as it is; the rest of what decides whether
+    the email may go (the owner's switch, a verified address) the send looks at again.
+    """
+    resendable = Q(status__in=[Status.FAILED, Status.STUCK]) | Q(
+        status=Status.SENDING, sending_since__lt=timezone.now() - STUCK_AFTER
+    )
+    return bool(
+        DecisionCheckin.objects.filter(
+            resendable, pk=checkin_id, decision__chosen_option__isnull=False
+        ).update(status=Status.PENDING, last_error="", sending_since=None)
+    )
 
 
 def checkins_give_up(*, checkin_ids: Iterable[int], error: str) -> int:

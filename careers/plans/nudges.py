@@ -40,7 +40,7 @@ from django.utils import timezone
 from careers.accounts.selectors import user_email_verified
 from careers.content.feedback import advice_shown
 from careers.content.models import AdviceItem, Tip
-from careers.core.sending import TakenSender
+from careers.core.sending import DeliveryUnknown, TakenSender
 from careers.plans.emails import NudgeComposer, nudge_message_id
 from careers.plans.ledger import DeliveryLedger, deliveries_claim
 from careers.plans.models import LearningPlan, NudgeDelivery
@@ -312,9 +312,10 @@ def nudges_deliver(*, delivery_ids: Iterable[int]) -> tuple[dict[str, int], list
     try:
         for delivery in deliveries:
             outcome = _deliver(delivery, chunk)
-            if outcome == "retry":
-                retry.append(delivery.pk)
-                # The connection may be dead after a transient failure: start a fresh one.
+            if outcome in ("retry", Status.STUCK):
+                if outcome == "retry":
+                    retry.append(delivery.pk)
+                # The connection may be dead after a failure: start a fresh one.
                 mailer.close()
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
@@ -371,6 +372,10 @@ def _deliver(delivery: NudgeDelivery, chunk: _Chunk) -> str:
         # Taken while the email goes to the server; it is accepted only if it was taken.
         if not chunk.sender.send(message, take=lambda: ledger.take(delivery)):
             return "taken"
+    except DeliveryUnknown as error:
+        # The connection failed at the final dot: the server may have kept the email, so it
+        # is not sent again on its own (at most once); the admin lists it under "Stuck".
+        return ledger.finish(delivery, Status.STUCK, error=f"{type(error).__name__}: {error}")
     except smtplib.SMTPException as error:
         if not _is_permanent(error):
             return ledger.release(delivery, error)

@@ -271,3 +271,25 @@ def test_it_gives_up_on_a_lost_delivery_once_the_next_weeks_replaces_it(track, c
     assert "the next week's email, which replaces it" in given_up.last_error
     # The other plan's first email is the only one it has: it is sent, late.
     assert NudgeDelivery.objects.get(pk=old[lonely_plan.pk]).status == Status.PENDING
+
+
+def test_it_marks_a_nudge_stuck_not_resent_when_the_connection_breaks_at_the_dot(
+    track, clock, settings
+):
+    """The server kept the email and hung up before its reply: whether it went out cannot be
+    known, so it is not sent again on its own; the next email of the chunk goes out on a
+    fresh connection."""
+    from tests.comparisons.test_checkin_resend import HangingUpSink
+
+    first, second = make_plans(track, 2)
+    with HangingUpSink() as sink:
+        settings.MAILERS = sink.mailer_settings()
+        sink.handler.at_dot = 1
+        [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
+        outcomes, retry = nudges.nudges_deliver(delivery_ids=chunk)
+        assert (outcomes, retry) == ({"stuck": 1, "sent": 1}, [])
+        assert nudges.nudges_deliver(delivery_ids=chunk) == ({"taken": 2}, [])
+        assert len(sink.messages) == 2, "the server kept both, each once"
+    statuses = dict(NudgeDelivery.objects.values_list("plan_id", "status"))
+    assert sorted(statuses.values()) == [Status.SENT, Status.STUCK]
+    assert set(statuses) == {first.pk, second.pk}
