@@ -7,7 +7,22 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
+from careers.comparisons.checkin_questions import QUESTIONS
+from careers.comparisons.checkins import checkin_answers_save
+from careers.comparisons.decision_models import (
+    CHECKIN_MONTHS,
+    Decision,
+    DecisionCheckin,
+    Rater,
+)
+from careers.comparisons.decisions import decision_save, decision_start
 from careers.comparisons.models import Answer, Comparison, Option
+from careers.comparisons.raters import (
+    rater_answers_save,
+    rater_count_set,
+    rater_invite,
+    rater_questions,
+)
 from careers.comparisons.services import weights_set
 from careers.content.models import Criterion, LearningTrack
 from careers.plans.models import LearningPlan, WeeklyCheckin
@@ -172,3 +187,71 @@ def filled_checkin(user) -> WeeklyCheckin:
             {"title": "Batch norm", "takeaway": ""},
         ],
     )
+
+
+def _decided_comparison(user) -> Comparison:
+    """Two offers, the first with answers left unknown, so the decision has unknowns to
+    accept."""
+    comparison = filled_comparison(user)
+    OptionFactory(comparison=comparison, organisation="Alpha Labs", team="Vision")
+    OptionFactory(comparison=comparison, path_slug="startup", organisation="Beta")
+    return comparison
+
+
+def filled_decision(user) -> Decision:
+    """A decision with every field given, two accepted unknowns and its check-ins
+    scheduled, not yet sent (so it can still be edited)."""
+    comparison = _decided_comparison(user)
+    chosen = comparison.options.get(organisation="Alpha Labs")
+    start = decision_start(comparison=comparison)
+    unknowns = next(option["unknowns"] for option in start.options if option["id"] == chosen.pk)
+    assert len(unknowns) >= 2
+    decision = decision_save(
+        comparison=comparison,
+        chosen_option=chosen.pk,
+        decided_on=timezone.localdate() - timedelta(days=3),
+        start_date=timezone.localdate() + timedelta(days=40),
+        confidence=65,
+        expectations="A manager who reviews my code every week.",
+        change_my_mind="Hearing that the team is being split up.",
+        premortem="The project is cancelled and the team scattered.",
+        backup_plan="Ask Beta whether the offer still stands.",
+        accepted_unknowns=unknowns[:2],
+        checkin_weekday=3,
+        checkin_hour=18,
+    )
+    assert decision.checkins.count() == len(CHECKIN_MONTHS)
+    return decision
+
+
+def filled_checkin_answers(user) -> DecisionCheckin:
+    """The 1-month check-in of a decision, gone out and answered in full."""
+    decision = filled_decision(user)
+    checkin = decision.checkins.get(months=1)
+    DecisionCheckin.objects.filter(pk=checkin.pk).update(
+        status=DecisionCheckin.Status.SENT, enqueued_at=timezone.now(), sent_at=timezone.now()
+    )
+    checkin.refresh_from_db()
+    return checkin_answers_save(
+        checkin=checkin,
+        answers={question.field: question.choices[-1].value for question in QUESTIONS},
+        note="The team is the one I was told about; the manager is away a lot.",
+    )
+
+
+def filled_rater(user) -> Rater:
+    """A counted rater who answered every people question of both options."""
+    comparison = _decided_comparison(user)
+    rater = rater_invite(comparison=comparison, name="Sam, my mentor")
+    items = [
+        {
+            "option": item.option.pk,
+            "criterion": criterion.key,
+            "value": ANSWERS[criterion.answer_type],
+        }
+        for item in rater_questions(rater=rater)
+        for criterion in item.criteria
+    ]
+    assert len(items) >= 4
+    rater_answers_save(rater=rater, answers=items)
+    return rater_count_set(rater=rater, counts_in_score=True)
