@@ -19,9 +19,10 @@ DASHBOARD_COMPARISONS = 5
 def dashboard(request: HttpRequest) -> HttpResponse:
     """A fixed number of queries however many comparisons, plans and check-ins there are:
     one more comparison than shown is read (to know whether to link to the rest), and each
-    plan's progress reads its check-ins and its track's courses and steps prefetched."""
+    plan's progress reads its check-ins, breaks and its track's courses and steps
+    prefetched."""
     plans = list(plan_list(owner=request.user))
-    prefetch_related_objects(plans, "checkins", "track__courses", "track__project_steps")
+    prefetch_related_objects(plans, "checkins", "breaks", "track__courses", "track__project_steps")
     return render(
         request,
         "dashboard.html",

@@ -158,15 +158,21 @@ def filled_weights(user) -> Comparison:
 
 
 def filled_plan(user) -> LearningPlan:
+    """A plan with every setting away from its default: light days (some of the study days),
+    its own skips, a target date and a second reminder after the weekly email."""
     return LearningPlanFactory(
         owner=user,
         track=LearningTrack.objects.published().first(),
         start_date=timezone.localdate() - timedelta(days=15),
         weeks=20,
         study_days=[1, 3, 6],
+        light_days=[3],
         papers_per_week=3,
+        skip_budget=3,
+        target_date=timezone.localdate() + timedelta(weeks=26),
         nudge_weekday=2,
         nudge_hour=19,
+        reminder_weekday=4,
         timezone="America/Denver",
         nudges_enabled=True,
     )

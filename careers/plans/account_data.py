@@ -18,19 +18,24 @@ from careers.core.account_data import (
     account_data_register,
     counted,
 )
-from careers.plans.models import LearningPlan, NudgeDelivery, PaperNote, WeeklyCheckin
+from careers.plans.models import LearningPlan, NudgeDelivery, PaperNote, PlanBreak, WeeklyCheckin
 
 PLAN_FIELDS = (
     "start_date",
     "weeks",
     "ml_course_first",
     "study_days",
+    "light_days",
     "papers_per_week",
+    "skip_budget",
+    "target_date",
     "nudge_weekday",
     "nudge_hour",
+    "reminder_weekday",
     "timezone",
     "nudges_enabled",
     "next_nudge_at",
+    "next_reminder_at",
     "created_at",
     "updated_at",
 )
@@ -58,11 +63,16 @@ def _checkin(checkin: WeeklyCheckin) -> dict[str, Any]:
 def _nudge(delivery: NudgeDelivery) -> dict[str, Any]:
     return {
         "week_start": delivery.week_start,
+        "kind": delivery.kind,
         "scheduled_for": delivery.scheduled_for,
         "status": delivery.status,
         "sent_at": delivery.sent_at,
         "tip": delivery.tip.key if delivery.tip else None,
     }
+
+
+def _break(item: PlanBreak) -> dict[str, Any]:
+    return {"start": item.start, "end": item.end, "reason": item.reason}
 
 
 def _export(user: AbstractBaseUser) -> dict[str, Any]:
@@ -78,6 +88,7 @@ def _export(user: AbstractBaseUser) -> dict[str, Any]:
                 ),
             ),
             Prefetch("deliveries", NudgeDelivery.objects.select_related("tip")),
+            Prefetch("breaks", PlanBreak.objects.order_by("start", "pk")),
         )
         .order_by("created_at", "pk")
     )
@@ -88,6 +99,7 @@ def _export(user: AbstractBaseUser) -> dict[str, Any]:
                 "track": plan.track.slug,
                 "track_name": plan.track.name,
                 **{name: getattr(plan, name) for name in PLAN_FIELDS},
+                "breaks": [_break(item) for item in plan.breaks.all()],
                 "checkins": [_checkin(checkin) for checkin in plan.checkins.all()],
                 "nudge_emails": [_nudge(delivery) for delivery in plan.deliveries.all()],
             }
@@ -104,6 +116,7 @@ def _describe(user: AbstractBaseUser) -> list[Counted]:
             "weekly check-in",
         ),
         counted(PaperNote.objects.filter(checkin__plan__owner=user).count(), "paper note"),
+        counted(PlanBreak.objects.filter(plan__owner=user).count(), "planned break"),
         counted(
             NudgeDelivery.objects.filter(plan__owner=user).count(),
             "record of a weekly email",
@@ -117,9 +130,9 @@ def account_data_register_plans() -> None:
         AccountDataSection(
             name="plans",
             title="Your learning plans",
-            summary="every plan with its weekly check-ins, the papers you noted, and when "
-            "each weekly email was sent",
-            models=(LearningPlan, WeeklyCheckin, PaperNote, NudgeDelivery),
+            summary="every plan with its breaks, weekly check-ins, the papers you noted, and "
+            "when each weekly email was sent",
+            models=(LearningPlan, PlanBreak, WeeklyCheckin, PaperNote, NudgeDelivery),
             export=_export,
             describe=_describe,
         )

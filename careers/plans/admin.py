@@ -25,8 +25,9 @@ from careers.plans.nudges import DELIVERY_CHUNK_SIZE, EnqueueFailed, nudge_resen
 from careers.plans.schedule import week_parse, week_start
 from careers.plans.tasks import enqueue_delivery_chunk
 
-# The part of a nudge's Message-ID that names it: <nudge.PLAN.YYYYMMDD@host>.
-NUDGE_MESSAGE_ID = re.compile(r"nudge\.(\d{1,18})\.(\d{8})@")
+# The part of a nudge's Message-ID that names it: <nudge.PLAN.YYYYMMDD@host>, or for a second
+# reminder <nudge-reminder.PLAN.YYYYMMDD@host>.
+NUDGE_MESSAGE_ID = re.compile(r"nudge(?:-reminder)?\.(\d{1,18})\.(\d{8})@")
 
 
 class RecentWeekFilter(admin.SimpleListFilter):
@@ -93,6 +94,9 @@ class CheckinInline(admin.TabularInline):
 class LearningPlanForm(forms.ModelForm):
     study_days = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    light_days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -178,13 +182,14 @@ class NudgeDeliveryAdmin(LargeTableAdmin, ReadOnlyAdmin):
         "plan",
         "owner",
         "week_start",
+        "kind",
         "status_shown",
         "attempts",
         "scheduled_for",
         "sent_at",
         "short_error",
     ]
-    list_filter = ["status", RecentWeekFilter]
+    list_filter = ["status", "kind", RecentWeekFilter]
     search_fields = ["plan__owner__username", "plan__owner__email"]
     search_help_text = "The learner's username or email address, or a nudge's Message-ID."
     list_select_related = ["plan__owner", "plan__track"]

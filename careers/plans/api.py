@@ -1,4 +1,5 @@
-"""The learning plan API: a user's plans, their weekly check-ins (by week) and progress.
+"""The learning plan API: a user's plans, their weekly check-ins (by week), their planned
+breaks and progress.
 
 Every queryset starts from the requesting user's own plans, so another user's plan answers
 404, never 403: its existence is not disclosed. Serializers validate, services write.
@@ -9,13 +10,18 @@ from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
 from careers.content.models import LearningTrack
 from careers.plans import services
-from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from careers.plans.models import LearningPlan, PaperNote, PlanBreak, WeeklyCheckin
 from careers.plans.schedule import week_parse
 from careers.plans.selectors import plan_get, plan_list, plan_progress
 from careers.plans.serializers import (
@@ -23,6 +29,7 @@ from careers.plans.serializers import (
     WEEK_START_SCHEMA,
     CheckinSerializer,
     CheckinWeekSerializer,
+    PlanBreakSerializer,
     PlanProgressSerializer,
     PlanSerializer,
 )
@@ -53,11 +60,25 @@ class PlanViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         responses=PlanProgressSerializer,
-        description="Where the learner stands this week: streak, papers against target, focus.",
+        description="Where the learner stands this week: streak and skips left, papers "
+        "against target, focus, this week's days, the plan's weeks as they turned out, the "
+        "break under way, and the pace a target date asks for.",
     )
     def progress(self, request, pk=None):
         progress = plan_progress(plan=self.get_object())
         return Response(PlanProgressSerializer(progress).data)
+
+
+class OwnPlanViewSet(viewsets.GenericViewSet):
+    """What belongs to one plan, ``id`` in the URL: the requesting user's plan, or 404
+    (another user's included)."""
+
+    @cached_property
+    def plan(self) -> LearningPlan:
+        plan = plan_get(owner=self.request.user, plan_id=self.kwargs["id"])
+        if plan is None:
+            raise Http404
+        return plan
 
 
 PLAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The plan's id.")
@@ -92,18 +113,11 @@ UPSERT_RESPONSES = {200: CheckinWeekSerializer, 201: CheckinWeekSerializer}
         description="Change some fields of that week's check-in (created when missing).",
     ),
 )
-class CheckinViewSet(viewsets.GenericViewSet):
+class CheckinViewSet(OwnPlanViewSet):
     """URLs read /api/plans/{id}/checkins/ and /api/plans/{id}/checkins/{week_start}/."""
 
     serializer_class = CheckinSerializer
     lookup_url_kwarg = "week_start"
-
-    @cached_property
-    def plan(self) -> LearningPlan:
-        plan = plan_get(owner=self.request.user, plan_id=self.kwargs["id"])
-        if plan is None:
-            raise Http404
-        return plan
 
     def get_queryset(self) -> QuerySet[WeeklyCheckin]:
         if getattr(self, "swagger_fake_view", False):
@@ -167,3 +181,66 @@ class CheckinViewSet(viewsets.GenericViewSet):
             self.get_serializer(checkin).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
+
+
+BREAK_ID = OpenApiParameter(
+    "break_id", int, OpenApiParameter.PATH, description="The break's id, within the plan."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PLAN_ID], description="The plan's breaks, oldest first."),
+    create=extend_schema(
+        parameters=[PLAN_ID],
+        responses={201: PlanBreakSerializer},
+        description=(
+            "Plan whole weeks off: the weeks `start` and `end` fall in, stored from that Monday "
+            "to that Sunday. No nudge goes out in them and the plan's weeks after move back. "
+            "A break that cannot be taken is a 400 naming the field at fault."
+        ),
+    ),
+    destroy=extend_schema(
+        parameters=[PLAN_ID, BREAK_ID],
+        responses={
+            200: OpenApiResponse(
+                PlanBreakSerializer,
+                description="The break was under way: it now ends with last week, as shown.",
+            ),
+            204: OpenApiResponse(description="The break was still to come: it is gone."),
+            409: OpenApiResponse(description="The break is over: it stays in the record."),
+        },
+        description="Call off a break: one still to come goes (204), one under way ends with "
+        "last week (200), one already over stays (409).",
+    ),
+)
+class BreakViewSet(OwnPlanViewSet):
+    """URLs read /api/plans/{id}/breaks/ and /api/plans/{id}/breaks/{break_id}/."""
+
+    serializer_class = PlanBreakSerializer
+    lookup_url_kwarg = "break_id"
+
+    def get_queryset(self) -> QuerySet[PlanBreak]:
+        if getattr(self, "swagger_fake_view", False):
+            return PlanBreak.objects.none()
+        return PlanBreak.objects.filter(plan=self.plan).order_by("start", "pk")
+
+    def list(self, request, id=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request, id=None):
+        plan = self.plan
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = services.break_create(plan=plan, **serializer.validated_data)
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, id=None, break_id=None):
+        plan, item = self.plan, self.get_object()
+        try:
+            outcome = services.break_delete(plan=plan, item=item)
+        except services.BreakError as error:
+            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
+        if outcome == "deleted":
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(self.get_serializer(item).data)

@@ -11,7 +11,8 @@ from icalendar import Calendar, Event
 
 from careers.plans.models import LearningPlan
 from careers.plans.schedule import week_start
-from careers.plans.selectors import plan_week_schedule
+from careers.plans.selectors import break_spans, plan_breaks, plan_week_schedule
+from careers.plans.timeline import plan_timeline, week_days
 
 
 def learning_calendar(*, plans: Iterable[LearningPlan]) -> bytes:
@@ -33,19 +34,30 @@ def learning_calendar(*, plans: Iterable[LearningPlan]) -> bytes:
 def _add_plan(calendar: Calendar, plan: LearningPlan) -> None:
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     first_monday = week_start(plan.start_date)
-    for focus in plan_week_schedule(plan=plan):
-        monday = first_monday + timedelta(weeks=focus.week - 1)
-        for weekday in sorted(plan.study_days):
-            day = monday + timedelta(days=weekday)
+    # The course weeks as breaks place them: none in a break, the rest moved back.
+    timeline = plan_timeline(
+        first_week=first_monday,
+        schedule=plan_week_schedule(plan=plan),
+        current_week=first_monday,
+        breaks=break_spans(plan_breaks(plan=plan)),
+    )
+    for week in timeline.weeks:
+        focus = week.focus
+        if focus is None:
+            continue
+        days = week_days(study_days=plan.study_days, light_days=plan.light_days, focus=focus)
+        for suggestion in days:
+            day = week.monday + timedelta(days=suggestion.weekday)
             if day < plan.start_date:
                 continue
             event = Event()
             event.add("uid", f"plan-{plan.pk}-{day:%Y%m%d}@{domain}")
-            event.add("summary", f"Study: {focus.course} (week {focus.course_week})")
+            kind = "Light study" if suggestion.light else "Study"
+            event.add("summary", f"{kind}: {focus.course} (week {focus.course_week})")
             event.add(
                 "description",
-                f"Week {focus.week} of your plan. Project: {focus.project_step}. "
-                f"Papers this week: {plan.papers_per_week}.",
+                f"Week {week.number} of your plan. Today: {suggestion.text}. "
+                f"Project: {focus.project_step}. Papers this week: {plan.papers_per_week}.",
             )
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))

@@ -33,6 +33,7 @@ from careers.plans.links import NudgeLinks, absolute
 from careers.plans.models import LearningPlan, NudgeDelivery
 from careers.plans.schedule import WEEK, WeekFocus, local_week_start
 from careers.plans.selectors import PlanProgress, plan_progress
+from careers.plans.timeline import SKIP_REFILL_WEEKS, STATE_LABELS, WeekState
 from careers.plans.wire import NudgeEmail
 
 # The week a preview's sample plan is in: a few weeks along, so the email shows a focus, a
@@ -67,6 +68,7 @@ class PlanShown:
     nudge_weekday: int
     nudge_hour: int
     timezone: str
+    skip_budget: int
 
     @classmethod
     def of(cls, plan: LearningPlan) -> PlanShown:
@@ -89,10 +91,74 @@ class ProgressShown:
     papers_year_pace: int
     papers_year_target: int
     finished: bool
+    skips_left: int
+    # Whether the week the email is about has a study day or a paper logged already.
+    logged: bool
 
     @classmethod
     def of(cls, progress: PlanProgress) -> ProgressShown:
         return _copy_fields(cls, progress)
+
+
+# How the email's table shows each week: a colour and, for readers who do not see it (and
+# the text part), a letter.
+HEATMAP_CELLS = {
+    WeekState.LOGGED: ("#1f7a3f", "#ffffff", "L"),
+    WeekState.SKIPPED: ("#f2c94c", "#1b1f24", "s"),
+    WeekState.BREAK: ("#9db4e0", "#1b1f24", "b"),
+    WeekState.MISSED: ("#c0392b", "#ffffff", "x"),
+    WeekState.CURRENT: ("#ffffff", "#1d4ed8", "o"),
+    WeekState.FUTURE: ("#e4e7ec", "#4a5361", "."),
+}
+HEATMAP_ROW_WEEKS = 13
+
+
+@dataclass(frozen=True)
+class HeatmapCell:
+    background: str
+    color: str
+    letter: str
+    title: str
+
+
+def email_heatmap(progress: PlanProgress) -> tuple[tuple[HeatmapCell, ...], ...]:
+    """The plan's weeks in rows of a quarter (13 weeks), as the email's table shows them."""
+    cells = [
+        HeatmapCell(
+            *HEATMAP_CELLS[week.state],
+            title=f"Week of {week.monday:%-d %b %Y}: {STATE_LABELS[week.state]}",
+        )
+        for week in progress.plan_weeks()
+    ]
+    return tuple(
+        tuple(cells[start : start + HEATMAP_ROW_WEEKS])
+        for start in range(0, len(cells), HEATMAP_ROW_WEEKS)
+    )
+
+
+def heatmap_summary(progress: PlanProgress) -> str:
+    """The heatmap in words: how many weeks of each kind."""
+    counts = dict.fromkeys(WeekState, 0)
+    for week in progress.plan_weeks():
+        counts[week.state] += 1
+    return "; ".join(
+        f"{STATE_LABELS[state].split(' (')[0].lower()}: {count}"
+        for state, count in counts.items()
+        if count
+    )
+
+
+def next_focus(progress: PlanProgress) -> WeekFocus | None:
+    """The focus of the first course week after this one: the next step once this week is
+    logged."""
+    return next(
+        (
+            week.focus
+            for week in progress.timeline.weeks
+            if week.monday > progress.week_start and week.focus is not None
+        ),
+        None,
+    )
 
 
 def _copy_fields(cls, source, **given):
@@ -157,7 +223,8 @@ def nudge_message_id(delivery: NudgeDelivery) -> str:
     """Stable per delivery, so a resend after a lost acknowledgement carries the same id and
     receiving servers can drop the duplicate."""
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<nudge.{delivery.plan_id}.{delivery.week_start:%Y%m%d}@{domain}>"
+    kind = "nudge" if delivery.kind == NudgeDelivery.Kind.WEEKLY else "nudge-reminder"
+    return f"<{kind}.{delivery.plan_id}.{delivery.week_start:%Y%m%d}@{domain}>"
 
 
 def advice_plain_text(markdown: str) -> str:
@@ -207,6 +274,7 @@ class NudgeComposer:
             advice_text=advice_text,
             links=links,
             message_id=nudge_message_id(delivery),
+            kind=delivery.kind,
         )
 
     def message(
@@ -220,11 +288,28 @@ class NudgeComposer:
         advice_text: str,
         links: dict[str, str],
         message_id: str,
+        kind: str = NudgeDelivery.Kind.WEEKLY,
     ) -> NudgeEmail:
+        """The email about ``week``: the weekly nudge, which asks to log the week or, when it
+        is logged already, says well done and shows the next step; or the second reminder
+        (``kind``), sent only while nothing is logged."""
+        this_week = progress.this_week if progress.logged else None
         shown = {
+            "kind": str(kind),
             "plan": PlanShown.of(plan),
             "progress": ProgressShown.of(progress),
             "focus": progress.focus,
+            "next_focus": next_focus(progress),
+            "logged_days": this_week.study_days_done if this_week else 0,
+            "logged_papers": this_week.papers_read if this_week else 0,
+            "days": tuple(
+                (WEEKDAY_NAMES[day.weekday], day.light, day.text) for day in progress.days
+            ),
+            # Every study day light: no new module this week, the course waits for a full day.
+            "light_week": bool(progress.days) and all(day.light for day in progress.days),
+            "skip_refill_weeks": SKIP_REFILL_WEEKS,
+            "heatmap": email_heatmap(progress),
+            "heatmap_summary": heatmap_summary(progress),
             "tip": tip,
             "advice": advice,
             "advice_text": advice_text,
@@ -328,7 +413,7 @@ def nudge_preview(
     advice_page = absolute(reverse("content:advice_list"))
     links = {
         **dict.fromkeys(
-            ("studied", "papers_0", "papers_1", "papers_2", "skip", "settings", "plan"),
+            ("studied", "papers_0", "papers_1", "papers_2", "skip", "pause", "settings", "plan"),
             plans_page,
         ),
         "unsubscribe": plans_page,

@@ -19,14 +19,18 @@ from careers.content.models import (
 )
 from careers.core.forms import DateInput, ServiceForm, model_bounds, model_limits
 from careers.plans.models import (
+    EARLIEST_START,
     MAX_WEEKS,
     MIN_WEEKS,
+    REASON_MAX_LENGTH,
     TAKEAWAY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     LearningPlan,
     WeeklyCheckin,
+    latest_target,
 )
 from careers.plans.services import CHECKIN_FIELDS, MAX_PAPER_NOTES, PLAN_FIELDS
+from careers.plans.timeline import BREAK_MAX_WEEKS, SKIP_BUDGET, SKIP_REFILL_WEEKS, Pace
 
 # Without these two the specialization is hard going: an unticked one puts the machine
 # learning course first. Other prerequisites (calculus) are nice to have only.
@@ -86,11 +90,35 @@ class PlanForm(ServiceForm):
         error_messages={"required": "Choose at least one study day."},
         help_text="Fixed days remove the daily decision of whether to study.",
     )
+    light_days = forms.TypedMultipleChoiceField(
+        label="Light days",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Study days with less time: they get a paper or a short exercise, not a new "
+        "course module. Tick only study days.",
+    )
     papers_per_week = forms.IntegerField(
         label="Papers per week",
         **model_bounds(LearningPlan, "papers_per_week"),
         widget=forms.NumberInput(attrs={"class": "input--short"}),
         help_text="Two a week comes to about a hundred papers a year.",
+    )
+    skip_budget = forms.IntegerField(
+        label="Skips",
+        **model_bounds(LearningPlan, "skip_budget"),
+        widget=forms.NumberInput(attrs={"class": "input--short"}),
+        help_text=f"Weeks you may miss without losing your streak ({SKIP_BUDGET} unless you "
+        f"change it). Each week that ends with nothing logged uses one; every "
+        f"{SKIP_REFILL_WEEKS} weeks you log earn one back.",
+    )
+    target_date = forms.DateField(
+        label="Finish the specialization by",
+        required=False,
+        widget=DateInput,
+        help_text="Optional. Your plan page then says whether you are on track and offers a "
+        "pace that gets there, before changing anything.",
     )
     nudges_enabled = forms.BooleanField(
         label="Send me a weekly email nudge",
@@ -101,6 +129,15 @@ class PlanForm(ServiceForm):
     nudge_weekday = forms.TypedChoiceField(label="Day", choices=WEEKDAYS, coerce=int)
     nudge_hour = forms.TypedChoiceField(
         label="Time", choices=HOUR_CHOICES, coerce=int, help_text="Local time in the zone below."
+    )
+    reminder_weekday = forms.TypedChoiceField(
+        label="Second reminder",
+        choices=[("", "None"), *WEEKDAYS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Optional: a short email later in the week, at the same time, sent only if "
+        "nothing is logged by then.",
     )
     timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices)
 
@@ -114,6 +151,10 @@ class PlanForm(ServiceForm):
         super().__init__(*args, **kwargs)
         earliest, latest = model_limits(LearningPlan, "start_date")
         self.fields["start_date"].widget.attrs.update(
+            min=earliest.isoformat(), max=latest.isoformat()
+        )
+        earliest, latest = model_limits(LearningPlan, "target_date")
+        self.fields["target_date"].widget.attrs.update(
             min=earliest.isoformat(), max=latest.isoformat()
         )
         if plan is not None:
@@ -157,6 +198,10 @@ class PlanForm(ServiceForm):
             "weeks": track.default_weeks if track else 16,
             "study_days": list(track.study_days) if track else [5, 6],
             "papers_per_week": track.papers_per_week if track else 2,
+            "light_days": [],
+            "skip_budget": SKIP_BUDGET,
+            "target_date": None,
+            "reminder_weekday": None,
             "nudges_enabled": True,
             "nudge_weekday": LearningPlan._meta.get_field("nudge_weekday").default,
             "nudge_hour": LearningPlan._meta.get_field("nudge_hour").default,
@@ -187,6 +232,8 @@ class PlanForm(ServiceForm):
         )
         if data.get("study_days"):
             data["study_days"] = sorted(data["study_days"])
+        if "light_days" in data:
+            data["light_days"] = sorted(data["light_days"])
         return data
 
     def plan_fields(self) -> dict[str, Any]:
@@ -228,20 +275,18 @@ class CheckinForm(ServiceForm):
         required=False,
         help_text="Writing by hand makes you summarise in your own words, which helps it stick.",
     )
-    skipped = forms.BooleanField(
-        label="I chose to skip this week",
-        required=False,
-        help_text="A skipped week neither counts for your streak nor breaks it.",
-    )
+    skipped = forms.BooleanField(label="I chose to skip this week", required=False)
 
     def __init__(
         self,
         *args: Any,
         plan: LearningPlan,
         checkin: WeeklyCheckin | None = None,
+        skips_left: int = 0,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        self.fields["skipped"].help_text = skip_help(skips_left=skips_left, budget=plan.skip_budget)
         self.fields["project_step"].queryset = plan.track.project_steps.all()
         notes = list(checkin.papers.all()) if checkin else []
         self.paper_rows = min(max(PAPER_ROWS, len(notes)), MAX_PAPER_NOTES)
@@ -278,3 +323,67 @@ class CheckinForm(ServiceForm):
             if title or takeaway:
                 papers.append({"title": title, "takeaway": takeaway})
         return papers
+
+
+def skip_help(*, skips_left: int, budget: int) -> str:
+    """What ticking "I chose to skip this week" costs, with the skips the learner holds."""
+    refill = f" Every {SKIP_REFILL_WEEKS} weeks you log earn one back."
+    if budget == 0:
+        return "Your plan keeps no skips: a skipped week starts your streak again."
+    if skips_left == 0:
+        return "You have no skips left, so a skipped week starts your streak again." + refill
+    return (
+        f"A skipped week uses one of your skips ({skips_left} of {budget} left) and your "
+        "streak carries on." + refill
+    )
+
+
+class BreakForm(ServiceForm):
+    """A planned break: whole weeks, from the week of its first day to the week of its last.
+    ``break_create`` decides whether the plan can take it."""
+
+    start = forms.DateField(
+        label="First day of the break",
+        widget=DateInput,
+        help_text="The break starts on the Monday of this week.",
+    )
+    end = forms.DateField(
+        label="Last day of the break",
+        widget=DateInput,
+        help_text=f"It ends on the Sunday of this week; at most {BREAK_MAX_WEEKS} weeks in all.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text="For you alone: a holiday, exams, a move.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The days a break may fall on; ``break_create`` says so for any other.
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs.update(
+                min=EARLIEST_START.isoformat(), max=latest_target().isoformat()
+            )
+
+    def break_fields(self) -> dict[str, Any]:
+        """The cleaned data in the shape ``break_create`` takes."""
+        return {name: self.cleaned_data[name] for name in ("start", "end", "reason")}
+
+
+class PaceForm(ServiceForm):
+    """The pace the plan page offered toward the target date, sent back as it was shown: the
+    view applies it only while it is still the pace the server works out."""
+
+    weeks = forms.IntegerField(**model_bounds(LearningPlan, "weeks"), widget=forms.HiddenInput)
+    papers_per_week = forms.IntegerField(
+        **model_bounds(LearningPlan, "papers_per_week"), widget=forms.HiddenInput
+    )
+
+    @classmethod
+    def offering(cls, pace: Pace) -> PaceForm:
+        return cls(initial={"weeks": pace.weeks, "papers_per_week": pace.papers_per_week})
+
+    def proposal(self) -> tuple[int, int]:
+        return self.cleaned_data["weeks"], self.cleaned_data["papers_per_week"]

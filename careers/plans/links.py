@@ -22,7 +22,7 @@ ACTION_SALT = "careers.nudge-action"
 UNSUBSCRIBE_SALT = "careers.nudge-unsubscribe"
 HELPFUL_SALT = "careers.nudge-helpful"
 ACTION_MAX_AGE = timedelta(days=14)
-ACTIONS = ("studied", "papers", "skip")
+ACTIONS = ("studied", "papers", "skip", "pause")
 
 
 @dataclass(frozen=True)
@@ -191,6 +191,7 @@ class NudgeLinks:
             "papers_1": action("papers", 1),
             "papers_2": action("papers", 2),
             "skip": action("skip"),
+            "pause": action("pause"),
             "settings": self.plan_edit.url(plan_id),
             "plan": self.plan_detail.url(plan_id),
             "unsubscribe": self.unsubscribe.url(unsubscribe),

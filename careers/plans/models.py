@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -15,6 +16,7 @@ from careers.content.models import (
     default_study_days,
     validate_study_days,
 )
+from careers.plans.timeline import SKIP_BUDGET, SKIP_BUDGET_MAX
 
 MIN_WEEKS = 4
 MAX_WEEKS = 104
@@ -26,9 +28,29 @@ EARLIEST_START = date(2000, 1, 1)
 LATEST_START_AHEAD = timedelta(days=366)
 
 
+LATEST_TARGET_AHEAD = timedelta(days=5 * 366)
+REASON_MAX_LENGTH = 200
+
+
 def latest_start() -> date:
     """The last day a plan may start on: a year from today."""
     return timezone.localdate() + LATEST_START_AHEAD
+
+
+def latest_target() -> date:
+    """The last day a plan's target date may be: five years from today."""
+    return timezone.localdate() + LATEST_TARGET_AHEAD
+
+
+def validate_weekdays(value: object) -> None:
+    """A list, maybe empty, of distinct weekday numbers (the light days)."""
+    if (
+        not isinstance(value, list)
+        or any(not isinstance(day, int) or isinstance(day, bool) for day in value)
+        or any(not 0 <= day <= 6 for day in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError("Give distinct weekday numbers, 0 (Monday) to 6 (Sunday).")
 
 
 class LearningPlan(models.Model):
@@ -55,9 +77,17 @@ class LearningPlan(models.Model):
         default=False, help_text="Take the machine learning course before the specialization."
     )
     study_days = models.JSONField(default=default_study_days, validators=[validate_study_days])
+    # Study days with less time: a paper or a short exercise instead of a course module.
+    light_days = models.JSONField(
+        default=list, db_default=[], blank=True, validators=[validate_weekdays]
+    )
     papers_per_week = models.PositiveSmallIntegerField(
         default=2, validators=[MaxValueValidator(20)]
     )
+    # The papers the plan had asked for before ``papers_carried_week`` at the paces it had
+    # then: a change of papers a week counts from that week on and rewrites no week gone.
+    papers_carried = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    papers_carried_week = models.DateField(null=True, blank=True, editable=False)
     nudge_weekday = models.PositiveSmallIntegerField(
         default=5, validators=[MaxValueValidator(6)], help_text="0 is Monday, 6 is Sunday."
     )
@@ -66,9 +96,31 @@ class LearningPlan(models.Model):
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     nudges_enabled = models.BooleanField(default=True)
+    # The day of an optional second email later in the week, sent only when nothing was
+    # logged by then; null (the default) for none.
+    reminder_weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(6)], help_text="0 is Monday."
+    )
+    skip_budget = models.PositiveSmallIntegerField(
+        "skips",
+        default=SKIP_BUDGET,
+        db_default=SKIP_BUDGET,
+        validators=[MaxValueValidator(SKIP_BUDGET_MAX)],
+    )
+    target_date = models.DateField(
+        "finish by",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(EARLIEST_START, "Choose %(limit_value)s or later."),
+            MaxValueValidator(latest_target, "Choose a date by %(limit_value)s."),
+        ],
+    )
     # When the next nudge is due, in UTC; null while nudges are off. The dispatcher's query
     # (enabled and due) is served by the partial index below.
     next_nudge_at = models.DateTimeField(null=True, blank=True)
+    # When the next second reminder is due, in UTC; null while there is none.
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +131,11 @@ class LearningPlan(models.Model):
                 fields=["next_nudge_at"],
                 name="plan_due_idx",
                 condition=models.Q(nudges_enabled=True),
+            ),
+            models.Index(
+                fields=["next_reminder_at"],
+                name="plan_reminder_due_idx",
+                condition=models.Q(nudges_enabled=True, next_reminder_at__isnull=False),
             ),
             # The admin lists plans newest first: read backwards, this gives a page
             # without sorting the table.
@@ -96,6 +153,45 @@ class LearningPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.track} for {self.owner}"
+
+    def clean(self) -> None:
+        errors = {}
+        days = (self.light_days, self.study_days)
+        if all(isinstance(value, list) for value in days) and not {
+            day for day in self.light_days if isinstance(day, int)
+        } <= {day for day in self.study_days if isinstance(day, int)}:
+            errors["light_days"] = "Light days are some of the study days."
+        if self.reminder_weekday is not None and self.reminder_weekday <= self.nudge_weekday:
+            errors["reminder_weekday"] = (
+                "The second reminder comes later in the week than the weekly email."
+            )
+        if self.target_date and self.start_date and self.target_date <= self.start_date:
+            errors["target_date"] = "Choose a date after the plan starts."
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanBreak(models.Model):
+    """Whole weeks off a plan (a holiday, exams): no nudges, no streak or paper target, and
+    the schedule after it moves back. ``start`` is a Monday, ``end`` the Sunday of the last
+    week."""
+
+    plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="breaks")
+    start = models.DateField()
+    end = models.DateField()
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="break_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Break of plan {self.plan_id}, {self.start} to {self.end}"
 
 
 class WeeklyCheckin(models.Model):
@@ -173,9 +269,21 @@ class NudgeDelivery(models.Model):
         # In sending past the limit a send can take: the worker died, maybe after the mail
         # server accepted the email. Not resent on its own (at most once); an operator decides.
         STUCK = "stuck", "Stuck (check, then resend)"
+        # Not sent, and not to be: the week was logged first (a second reminder) or a break
+        # began after the email was claimed.
+        CANCELLED = "cancelled", "Not needed"
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", "Weekly email"
+        REMINDER = "reminder", "Second reminder"
 
     plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="deliveries")
     week_start = models.DateField()
+    # A database default too: processes still running the code of before the migration
+    # write rows without the column.
+    kind = models.CharField(
+        max_length=16, choices=Kind.choices, default=Kind.WEEKLY, db_default=Kind.WEEKLY
+    )
     scheduled_for = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -196,7 +304,9 @@ class NudgeDelivery(models.Model):
         ordering = ["-week_start", "-id"]
         verbose_name_plural = "nudge deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["plan", "week_start"], name="one_nudge_per_week")
+            models.UniqueConstraint(
+                fields=["plan", "week_start", "kind"], name="one_nudge_per_week_and_kind"
+            )
         ]
         indexes = [
             models.Index(fields=["status", "sending_since"], name="nudge_status_idx"),

@@ -28,12 +28,13 @@ import smtplib
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -41,10 +42,11 @@ from careers.accounts.selectors import user_email_verified
 from careers.content.feedback import advice_shown
 from careers.content.models import AdviceItem, Tip
 from careers.core.sending import DeliveryUnknown, TakenSender
+from careers.plans.claims import REMINDER, WEEKLY, plans_claim
 from careers.plans.emails import NudgeComposer, nudge_message_id
 from careers.plans.ledger import DeliveryLedger, deliveries_claim
 from careers.plans.models import LearningPlan, NudgeDelivery
-from careers.plans.schedule import local_week_start, next_nudge_at
+from careers.plans.schedule import local_week_start
 from careers.plans.selectors import (
     advice_for_nudges,
     advice_of_the_week,
@@ -88,60 +90,6 @@ class DispatchReport:
     enqueue_error: str = ""
 
 
-def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
-    """Claim up to ``batch_size`` due plans; return (claimed, new delivery ids).
-
-    The claim is the row lock: rows another dispatcher holds are skipped, not waited for, so
-    each dispatcher claims its own plans and moves their next send time past ``now`` before
-    it commits. SQLite has no row locks and ignores ``FOR UPDATE``, but it needs none: every
-    transaction there is ``BEGIN IMMEDIATE`` (see the settings), which takes the database's
-    write lock before this SELECT, so a second dispatcher's claim starts only after the first
-    has committed and sees the plans already moved on.
-    """
-    due = LearningPlan.objects.filter(nudges_enabled=True, next_nudge_at__lte=now).order_by(
-        "next_nudge_at", "pk"
-    )
-    with transaction.atomic():
-        plans = list(due.select_for_update(skip_locked=True, of=("self",))[:batch_size])
-        if not plans:
-            return 0, []
-        deliveries: list[NudgeDelivery] = []
-        for plan in plans:
-            slot = plan.next_nudge_at
-            plan.next_nudge_at = next_nudge_at(
-                after=max(slot, now),
-                start_date=plan.start_date,
-                weekday=plan.nudge_weekday,
-                hour=plan.nudge_hour,
-                tz=plan.timezone,
-            )
-            # The nudge is about the week of its slot; after an outage of more than a week,
-            # about the current week (one email, not one per missed week).
-            about = slot if now - slot < timedelta(days=7) else now
-            deliveries.append(
-                NudgeDelivery(
-                    plan=plan,
-                    week_start=local_week_start(about, plan.timezone),
-                    scheduled_for=slot,
-                )
-            )
-        LearningPlan.objects.bulk_update(plans, ["next_nudge_at"])
-        # A delivery for that plan and week may exist already (a plan re-enabled within the
-        # week): the unique constraint keeps the first and ignores this one.
-        NudgeDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-        # Only this pass's (plan, week) rows: other pending rows of these plans (a retry
-        # waiting for its backoff) are not this dispatcher's to enqueue.
-        wanted = {(d.plan_id, d.week_start) for d in deliveries}
-        ids = [
-            pk
-            for pk, plan_id, week in NudgeDelivery.objects.filter(
-                plan__in=plans, status=Status.PENDING
-            ).values_list("pk", "plan_id", "week_start")
-            if (plan_id, week) in wanted
-        ]
-    return len(plans), ids
-
-
 def nudges_dispatch(
     *,
     now: datetime | None = None,
@@ -159,25 +107,26 @@ def nudges_dispatch(
     """
     now = now or timezone.now()
     report = DispatchReport()
-    while True:
-        claimed, ids = _claim_batch(now=now, batch_size=batch_size)
-        if not claimed:
-            break
-        report.claimed += claimed
-        report.created += len(ids)
-        for start in range(0, len(ids), chunk_size):
-            chunk = ids[start : start + chunk_size]
-            report.chunks.append(chunk)
-            if enqueue is None:
-                continue
-            try:
-                enqueue(chunk)
-            except EnqueueFailed as error:
-                report.unqueued = len(ids) - start
-                report.enqueue_error = str(error)
-                return report
-        if claimed < batch_size:
-            break
+    for slot in (WEEKLY, REMINDER):
+        while True:
+            claimed, ids = plans_claim(now=now, batch_size=batch_size, slot=slot)
+            if not claimed:
+                break
+            report.claimed += claimed
+            report.created += len(ids)
+            for start in range(0, len(ids), chunk_size):
+                chunk = ids[start : start + chunk_size]
+                report.chunks.append(chunk)
+                if enqueue is None:
+                    continue
+                try:
+                    enqueue(chunk)
+                except EnqueueFailed as error:
+                    report.unqueued = len(ids) - start
+                    report.enqueue_error = str(error)
+                    return report
+            if claimed < batch_size:
+                break
     fresh = {pk for chunk in report.chunks for pk in chunk}
     try:
         for chunk in nudges_requeue(enqueue=enqueue, chunk_size=chunk_size, exclude=fresh):
@@ -341,6 +290,36 @@ def _refusal(plan: LearningPlan) -> str:
     return ""
 
 
+def _not_needed(delivery: NudgeDelivery) -> str:
+    """Why this delivery's email is no longer wanted, or an empty string: its week became a
+    break after it was claimed, or (a second reminder) the week was logged meanwhile."""
+    plan, week = delivery.plan, delivery.week_start
+    if any(item.start <= week <= item.end for item in plan.breaks.all()):
+        return "Not sent: a break began before it went out."
+    if delivery.kind != NudgeDelivery.Kind.REMINDER:
+        return ""
+    if plan.reminder_weekday is None:
+        return "Not sent: the second reminder was turned off before it went out."
+    # A week skipped on purpose has its answer too: the reminder would ask for nothing.
+    if any(
+        c.week_start == week and (c.counts_for_streak or c.skipped) for c in plan.checkins.all()
+    ):
+        return "Not sent: the week was logged before the reminder went out."
+    return ""
+
+
+def _progress_moment(delivery: NudgeDelivery, now: datetime) -> datetime:
+    """The moment the email's progress is read at: when it was due, or now when later, but
+    inside the week the email is about, so a send retried past midnight on Sunday still
+    speaks of that week (its focus, whether it is logged)."""
+    moment = max(now, delivery.scheduled_for)
+    zone = ZoneInfo(delivery.plan.timezone)
+    if local_week_start(moment, delivery.plan.timezone) > delivery.week_start:
+        sunday = delivery.week_start + timedelta(days=6)
+        moment = datetime.combine(sunday, time(23, 59), tzinfo=zone)
+    return moment
+
+
 def _deliver(delivery: NudgeDelivery, chunk: _Chunk) -> str:
     """Send one delivery of a chunk if nobody else has, and say what happened.
 
@@ -355,12 +334,22 @@ def _deliver(delivery: NudgeDelivery, chunk: _Chunk) -> str:
             if ledger.take(delivery)
             else "taken"
         )
+    unwanted = _not_needed(delivery)
+    if unwanted:
+        return (
+            ledger.finish(delivery, Status.CANCELLED, error=unwanted)
+            if ledger.take(delivery)
+            else "taken"
+        )
     last_sent = chunk.last_sent.setdefault(plan.owner_id, {})
-    tip = tip_choose(tips=chunk.tips_by_track[plan.track_id], last_sent=last_sent)
-    advice = advice_of_the_week(items=chunk.advice_items, plan=plan, week=delivery.week_start)
+    tip = advice = None
+    # The second reminder is short: no tip and no advice, so none is spent or counted on it.
+    if delivery.kind == NudgeDelivery.Kind.WEEKLY:
+        tip = tip_choose(tips=chunk.tips_by_track[plan.track_id], last_sent=last_sent)
+        advice = advice_of_the_week(items=chunk.advice_items, plan=plan, week=delivery.week_start)
     try:
         # The email speaks of the week it was scheduled for, even when sent late.
-        progress = plan_progress(plan=plan, now=max(chunk.now, delivery.scheduled_for))
+        progress = plan_progress(plan=plan, now=_progress_moment(delivery, chunk.now))
         message = chunk.composer.email(delivery=delivery, progress=progress, tip=tip, advice=advice)
     except Exception as error:
         # A bug in building one email must not strand the rest of the chunk in pending.

@@ -8,14 +8,12 @@ daylight-saving changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WEEK = timedelta(days=7)
-# One missed week in any eight does not break a streak.
-STREAK_WINDOW_WEEKS = 8
 
 
 # A week named in a URL: YYYY-MM-DD, nothing else date.fromisoformat would take.
@@ -51,10 +49,17 @@ def local_week_start(instant: datetime, tz: str) -> date:
 
 
 def next_nudge_at(
-    *, after: datetime, start_date: date, weekday: int, hour: int, tz: str
+    *,
+    after: datetime,
+    start_date: date,
+    weekday: int,
+    hour: int,
+    tz: str,
+    skip_weeks: Container[date] = frozenset(),
 ) -> datetime:
     """The first send slot (``weekday`` at ``hour`` local time) strictly after ``after`` and
-    not before the plan starts, in UTC.
+    not before the plan starts, in UTC, in a week whose Monday is not in ``skip_weeks`` (the
+    weeks of a planned break).
 
     An hour that does not exist on a spring-forward day resolves to the same wall-clock
     distance past the change (02:30 becomes 03:30); an hour that happens twice on a
@@ -65,7 +70,7 @@ def next_nudge_at(
     day += timedelta(days=(weekday - day.weekday()) % 7)
     while True:
         slot = datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
-        if slot > after:
+        if slot > after and week_start(day) not in skip_weeks:
             return slot
         day += WEEK
 
@@ -148,31 +153,6 @@ def plan_schedule(
             )
             week += 1
     return schedule
-
-
-def weekly_streak(
-    *, logged: Iterable[date], skipped: Iterable[date], current_week: date, first_week: date
-) -> int:
-    """Consecutive weeks with something logged, counted back from this week.
-
-    A week counts when at least one study day or paper was logged. This week does not
-    break the streak while it is still going; a week the learner chose to skip neither
-    counts nor breaks it; and one missed week in any eight is forgiven.
-    """
-    logged_weeks = set(logged)
-    skipped_weeks = set(skipped)
-    streak = 0
-    last_miss: date | None = None
-    week = current_week if current_week in logged_weeks else current_week - WEEK
-    while week >= first_week:
-        if week in logged_weeks:
-            streak += 1
-        elif week not in skipped_weeks:
-            if last_miss is not None and (last_miss - week) < STREAK_WINDOW_WEEKS * WEEK:
-                break
-            last_miss = week
-        week -= WEEK
-    return streak
 
 
 def papers_target(*, papers_per_week: int, weeks_elapsed: int) -> int:

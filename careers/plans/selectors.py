@@ -14,17 +14,34 @@ from django.utils import timezone
 from careers.accounts.models import Profile
 from careers.accounts.selectors import verified_emails_prefetch
 from careers.content.models import AdviceItem, Tip
-from careers.plans.models import LearningPlan, NudgeDelivery, WeeklyCheckin
+from careers.core.forms import model_limits
+from careers.plans.models import (
+    MAX_WEEKS,
+    MIN_WEEKS,
+    LearningPlan,
+    NudgeDelivery,
+    PlanBreak,
+    WeeklyCheckin,
+)
 from careers.plans.schedule import (
-    WEEK,
     WeekFocus,
     local_week_start,
     papers_per_year_pace,
     papers_target,
     plan_schedule,
-    week_number,
     week_start,
-    weekly_streak,
+)
+from careers.plans.timeline import (
+    MAX_SPEEDUP,
+    Break,
+    DaySuggestion,
+    Pace,
+    PlanWeek,
+    Timeline,
+    pace_toward,
+    papers_due,
+    plan_timeline,
+    week_days,
 )
 
 
@@ -39,8 +56,8 @@ def plan_get(*, owner: AbstractBaseUser, plan_id: int) -> LearningPlan | None:
 def calendar_plans(*, token: str) -> list[LearningPlan] | None:
     """The plans behind a calendar feed token (all of one user's), or None for no such feed.
 
-    Tracks, courses and project steps come prefetched: one feed costs four queries however
-    many plans it shows."""
+    Tracks, courses, project steps and breaks come prefetched: one feed costs five queries
+    however many plans it shows."""
     if not token:
         return None
     profile = Profile.objects.filter(calendar_token=token).first()
@@ -49,7 +66,7 @@ def calendar_plans(*, token: str) -> list[LearningPlan] | None:
     return list(
         LearningPlan.objects.filter(owner_id=profile.user_id)
         .select_related("track")
-        .prefetch_related("track__courses", "track__project_steps")
+        .prefetch_related("track__courses", "track__project_steps", "breaks")
         .order_by("start_date", "pk")
     )
 
@@ -73,12 +90,17 @@ def plan_week_schedule(*, plan: LearningPlan) -> list[WeekFocus]:
 class PlanProgress:
     plan: LearningPlan
     today: date
+    # This week's place among the plan's weeks that are not breaks (the last one before it
+    # during a break); 0 before the plan starts.
     week: int
     week_start: date
     total_weeks: int
     focus: WeekFocus | None
     schedule: list[WeekFocus]
+    timeline: Timeline
+    breaks: list[PlanBreak]
     streak: int
+    skips_left: int
     papers_read: int
     papers_target: int
     papers_year_pace: int
@@ -86,9 +108,32 @@ class PlanProgress:
     papers_year_target: int
     this_week: WeeklyCheckin | None
     finished: bool
+    # This week's break, when the learner is on one.
+    on_break: PlanBreak | None
+    # What each study day of this week is for (light or full).
+    days: list[DaySuggestion]
+    # Whether the target date is met, and the pace that meets it; None without a target.
+    pace: Pace | None
 
-    def week_start_of(self, week: int) -> date:
-        return week_start(self.plan.start_date) + (week - 1) * WEEK
+    @property
+    def logged(self) -> bool:
+        """Whether this week has a study day or a paper logged."""
+        return self.this_week is not None and self.this_week.counts_for_streak
+
+    def plan_weeks(self) -> list[PlanWeek]:
+        """The weeks of the plan itself: its first to its last course week, breaks included."""
+        return [week for week in self.timeline.weeks if week.monday <= self.timeline.last_week]
+
+
+def plan_breaks(*, plan: LearningPlan) -> list[PlanBreak]:
+    """The plan's breaks, oldest first (prefetched ones when there are)."""
+    if plan.pk is None:
+        return []
+    return sorted(plan.breaks.all(), key=lambda item: (item.start, item.pk))
+
+
+def break_spans(breaks: Iterable[PlanBreak]) -> list[Break]:
+    return [Break(item.start, item.end) for item in breaks]
 
 
 def plan_progress(
@@ -96,50 +141,112 @@ def plan_progress(
     plan: LearningPlan,
     now: datetime | None = None,
     checkins: Sequence[WeeklyCheckin] | None = None,
+    breaks: Sequence[PlanBreak] | None = None,
 ) -> PlanProgress:
-    """Where the learner stands this week (in their zone) against the plan.
+    """Where the learner stands this week (in their zone) against the plan: the weeks as they
+    turned out (``timeline``), the streak and skips, papers against target, this week's days
+    and the pace a target date asks for.
 
-    ``checkins`` stands in for the plan's own, for a plan that is not saved (a preview)."""
+    ``checkins`` and ``breaks`` stand in for the plan's own, for a plan that is not saved
+    (a preview)."""
     now = now or timezone.now()
     this_monday = local_week_start(now, plan.timezone)
     today = timezone.localdate(now, timezone=ZoneInfo(plan.timezone))
     schedule = plan_week_schedule(plan=plan)
-    week = week_number(start_date=plan.start_date, day=today)
     checkins = list(plan.checkins.all() if checkins is None else checkins)
-    logged = [c.week_start for c in checkins if c.counts_for_streak]
-    skipped = [c.week_start for c in checkins if c.skipped and not c.counts_for_streak]
-    first_week = week_start(plan.start_date)
+    breaks = list(plan_breaks(plan=plan) if breaks is None else breaks)
+    spans = break_spans(breaks)
+    timeline = plan_timeline(
+        first_week=week_start(plan.start_date),
+        schedule=schedule,
+        current_week=this_monday,
+        logged=[c.week_start for c in checkins if c.counts_for_streak],
+        skipped=[c.week_start for c in checkins if c.skipped and not c.counts_for_streak],
+        breaks=spans,
+        budget=plan.skip_budget,
+    )
+    current = timeline.current
+    week = timeline.weeks_counted if today >= plan.start_date else 0
     papers_read = sum(c.papers_read for c in checkins)
+    focus = current.focus if current is not None and today >= plan.start_date else None
     return PlanProgress(
         plan=plan,
         today=today,
         week=week,
         week_start=this_monday,
         total_weeks=len(schedule),
-        focus=schedule[week - 1] if 1 <= week <= len(schedule) else None,
+        focus=focus,
         schedule=schedule,
-        streak=weekly_streak(
-            logged=logged, skipped=skipped, current_week=this_monday, first_week=first_week
-        ),
+        timeline=timeline,
+        breaks=breaks,
+        streak=timeline.streak,
+        skips_left=timeline.skips_left,
         papers_read=papers_read,
-        papers_target=papers_target(papers_per_week=plan.papers_per_week, weeks_elapsed=week),
+        papers_target=(
+            papers_due(
+                weeks=timeline.weeks,
+                through=this_monday,
+                papers_per_week=plan.papers_per_week,
+                carried=plan.papers_carried,
+                carried_week=plan.papers_carried_week,
+            )
+            if week
+            else 0
+        ),
         papers_year_pace=papers_per_year_pace(papers_read=papers_read, weeks_elapsed=week),
         papers_year_target=papers_target(papers_per_week=plan.papers_per_week, weeks_elapsed=52),
         this_week=next((c for c in checkins if c.week_start == this_monday), None),
-        finished=week > len(schedule),
+        finished=timeline.finished,
+        on_break=(
+            next((b for b in breaks if b.start <= this_monday <= b.end), None)
+            if today >= plan.start_date
+            else None
+        ),
+        # Nothing is asked of a week without a course week (a break, before or after the plan).
+        days=(
+            week_days(study_days=plan.study_days, light_days=plan.light_days, focus=focus)
+            if focus is not None
+            else []
+        ),
+        pace=_pace(plan, timeline, spans, papers_read) if plan.target_date else None,
+    )
+
+
+def _pace(plan: LearningPlan, timeline: Timeline, spans: list[Break], papers_read: int) -> Pace:
+    track = plan.track
+    fixed = track.ml_course_weeks if plan.ml_course_first and track.ml_course_title else 0
+    courses = len(track.courses.all())
+    return pace_toward(
+        target=plan.target_date,
+        timeline=timeline,
+        breaks=spans,
+        fixed_weeks=fixed,
+        fastest_weeks=max(MIN_WEEKS, courses, -(-track.default_weeks // MAX_SPEEDUP)),
+        slowest_weeks=MAX_WEEKS,
+        papers_per_week=plan.papers_per_week,
+        papers_read=papers_read,
+        max_papers_per_week=model_limits(LearningPlan, "papers_per_week")[1],
+        papers_carried=plan.papers_carried,
+        carried_week=plan.papers_carried_week,
     )
 
 
 def deliveries_for_sending(*, delivery_ids: Iterable[int], claim: str) -> list[NudgeDelivery]:
     """The deliveries of ``delivery_ids`` that the send run ``claim`` holds, with everything
     their emails need, in a fixed number of queries for any number of them: plan, learner and
-    track (1), courses, project steps, check-ins and the learners' verified addresses (4)."""
+    track (1), courses, project steps, check-ins, breaks and the learners' verified addresses
+    (5)."""
     return list(
         NudgeDelivery.objects.filter(
             pk__in=list(delivery_ids), status=NudgeDelivery.Status.PENDING, claim=claim
         )
         .select_related("plan__owner", "plan__track")
-        .prefetch_related("plan__track__courses", "plan__track__project_steps", "plan__checkins")
+        .prefetch_related(
+            "plan__track__courses",
+            "plan__track__project_steps",
+            "plan__checkins",
+            "plan__breaks",
+        )
         .prefetch_related(verified_emails_prefetch("plan__owner"))
         .order_by("pk")
     )

@@ -1,8 +1,12 @@
-"""How the plans API shows and reads a plan, its progress and its weekly check-ins. Bounds
-come from the models, as the web forms' do, and so do the schema's (``PlanSchema``)."""
+"""How the plans API shows and reads a plan, its progress, its weekly check-ins and its
+planned breaks. Bounds come from the models, as the web forms' do, and so do the schema's
+(``PlanSchema``, ``PlanBreakSchema``)."""
 
+from datetime import date, timedelta
 from typing import Any
 
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from rest_framework import serializers
 
 from careers.accounts.models import timezone_names
@@ -11,7 +15,16 @@ from careers.core.api import SlugChoiceField
 from careers.core.forms import model_limits
 from careers.core.schema import RefinedSerializerSchema, date_window_pattern
 from careers.plans import services
-from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from careers.plans.models import (
+    LearningPlan,
+    PaperNote,
+    PlanBreak,
+    WeeklyCheckin,
+    latest_target,
+    validate_weekdays,
+)
+from careers.plans.schedule import week_start
+from careers.plans.timeline import BREAK_MAX_WEEKS, Break, WeekState
 
 # JSON Schema can say "a date" but not "a Monday": a week is a date of the custom format
 # `week-start`, said in words too, which a client (and the API's schema tests) can generate.
@@ -42,11 +55,26 @@ class PlanSerializer(serializers.ModelSerializer):
         validators=[validate_study_days],
         help_text="Distinct weekday numbers, 0 (Monday) to 6 (Sunday); defaults to the track's.",
     )
+    light_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        max_length=7,
+        required=False,
+        validators=[validate_weekdays],
+        help_text="Study days with less time (a paper or a short exercise instead of a course "
+        "module): distinct weekday numbers, each one of the study_days; none by default.",
+    )
 
     class Meta:
         model = LearningPlan
-        fields = ["id", *services.PLAN_FIELDS, "next_nudge_at", "created_at", "updated_at"]
-        read_only_fields = ["next_nudge_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            *services.PLAN_FIELDS,
+            "next_nudge_at",
+            "next_reminder_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["next_nudge_at", "next_reminder_at", "created_at", "updated_at"]
         # Bounds and validators come from the model, as the web form's do.
         extra_kwargs = {
             "start_date": {
@@ -56,6 +84,22 @@ class PlanSerializer(serializers.ModelSerializer):
             "timezone": {
                 "required": False,
                 "help_text": "IANA time zone (e.g. Europe/London); defaults to the profile's.",
+            },
+            "skip_budget": {
+                "help_text": "Weeks the learner may miss without losing the streak; a few weeks "
+                "logged earn a spent one back."
+            },
+            "target_date": {
+                "help_text": "The day to finish the specialization by, after the start_date; "
+                "null (the default) for none."
+            },
+            "reminder_weekday": {
+                "help_text": "The day of a second, shorter email, sent only when nothing is "
+                "logged by then: later in the week than nudge_weekday (0 is Monday); null (the "
+                "default) for none."
+            },
+            "next_reminder_at": {
+                "help_text": "When the second reminder is next due (UTC); null without one."
             },
         }
 
@@ -68,6 +112,77 @@ class WeekFocusSerializer(serializers.Serializer):
     is_ml_course = serializers.BooleanField()
 
 
+# PlanBreak states no bounds of its own: the service refuses a start before this week or
+# before the plan. This one keeps a day far ahead, which the week arithmetic would carry past
+# 9999-12-31, a 400 rather than a server error: a break lies within the five years a plan's
+# target date may reach.
+BREAK_DAY_VALIDATORS = [MaxValueValidator(latest_target, "Choose a date by %(limit_value)s.")]
+
+
+class PlanBreakSerializer(serializers.ModelSerializer):
+    start = serializers.DateField(
+        validators=BREAK_DAY_VALIDATORS,
+        help_text="The first day off; stored as the Monday of its week.",
+    )
+    end = serializers.DateField(
+        validators=BREAK_DAY_VALIDATORS,
+        help_text="The last day off; stored as the Sunday of its week.",
+    )
+    weeks = serializers.SerializerMethodField(help_text="Whole weeks the break covers.")
+
+    class Meta:
+        model = PlanBreak
+        fields = ["id", "start", "end", "reason", "weeks"]
+
+    def get_weeks(self, item: PlanBreak) -> int:
+        return Break(item.start, item.end).weeks
+
+
+class PlanWeekSerializer(serializers.Serializer):
+    week_start = serializers.DateField(source="monday", help_text="The week's Monday.")
+    state = serializers.ChoiceField(
+        choices=[state.value for state in WeekState],
+        help_text="logged; skipped (nothing logged, a skip spent, the streak kept); break; "
+        "missed (nothing logged and no skip left); current (this week, nothing logged yet); "
+        "future.",
+    )
+    number = serializers.IntegerField(
+        allow_null=True,
+        help_text="The course week it holds (1 is the first); null in a break.",
+    )
+
+
+class DaySuggestionSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 is Monday.")
+    light = serializers.BooleanField(help_text="A light day: a paper or a short exercise.")
+    suggestion = serializers.CharField(source="text")
+
+
+class PaceSerializer(serializers.Serializer):
+    target_date = serializers.DateField(source="target")
+    on_track = serializers.BooleanField(help_text="Whether the plan ends by then as it is.")
+    finish = serializers.DateField(help_text="The Sunday the plan ends on as it is, breaks in.")
+    weeks_available = serializers.IntegerField(
+        help_text="Weeks, breaks left out, from this week to the target date's."
+    )
+    suggested_weeks = serializers.IntegerField(
+        source="weeks",
+        allow_null=True,
+        help_text="Off track: the specialization's weeks that finish by then; else null.",
+    )
+    suggested_papers_per_week = serializers.IntegerField(
+        source="papers_per_week",
+        allow_null=True,
+        help_text="Off track: the papers a week that keep up; else null.",
+    )
+    finish_at_new_pace = serializers.DateField(
+        allow_null=True, help_text="Off track: the Sunday the suggested pace ends on."
+    )
+    problem = serializers.CharField(
+        allow_blank=True, help_text="Why no pace fits, or what it leaves out; empty if none."
+    )
+
+
 class PlanProgressSerializer(serializers.Serializer):
     week = serializers.IntegerField(help_text="This week's number in the plan; 0 before it starts.")
     week_start = serializers.DateField(help_text="This week's Monday in the plan's time zone.")
@@ -78,6 +193,18 @@ class PlanProgressSerializer(serializers.Serializer):
     papers_year_pace = serializers.IntegerField(help_text="Papers a year at the pace so far.")
     focus = WeekFocusSerializer(allow_null=True, help_text="This week's focus; null outside it.")
     finished = serializers.BooleanField()
+    skips_left = serializers.IntegerField(
+        help_text="Skips held now: a week that ends with nothing logged spends one."
+    )
+    skip_budget = serializers.IntegerField(source="plan.skip_budget")
+    on_break = PlanBreakSerializer(allow_null=True, help_text="The break under way, or null.")
+    weeks = PlanWeekSerializer(
+        source="plan_weeks",
+        many=True,
+        help_text="The plan's weeks, its first to its last course week, breaks included.",
+    )
+    days = DaySuggestionSerializer(many=True, help_text="What each study day of this week is for.")
+    target = PaceSerializer(source="pace", allow_null=True, help_text="Null without a target_date.")
 
 
 class PaperNoteSerializer(serializers.ModelSerializer):
@@ -164,6 +291,53 @@ class PlanSchema(RefinedSerializerSchema):
             "description": fields["timezone"]["description"],
         }
         fields["study_days"]["uniqueItems"] = True
+        fields["light_days"]["uniqueItems"] = True
+        earliest, latest = model_limits(LearningPlan, "target_date")
+        fields["target_date"]["pattern"] = date_window_pattern(earliest, latest)
+        fields["target_date"]["description"] = (
+            f"From {earliest.isoformat()} to five years from today ({latest.isoformat()} as "
+            "this schema was served), and after the plan's start_date; null (the default) for "
+            "none."
+        )
+        low, high = model_limits(LearningPlan, "reminder_weekday")
+        fields["reminder_weekday"].update(minimum=low, maximum=high, nullable=True)
+
+
+def earliest_break_day() -> date:
+    """The first day a break may start on in every time zone: the Monday of the week under
+    way where it is latest (UTC+14: tomorrow in UTC, at most)."""
+    return week_start(timezone.now().date() + timedelta(days=1))
+
+
+class PlanBreakSchema(RefinedSerializerSchema):
+    """A break's days in a window: from the week under way, by the latest target date. Which
+    week is under way depends on the plan's time zone, so the window starts where it has begun
+    in every zone; the rest (not before the plan, no overlap, at most so many weeks) is said
+    in words."""
+
+    target_class = PlanBreakSerializer
+
+    def refine(self, schema: dict[str, Any], direction: str) -> None:
+        if direction != "request":
+            return
+        fields = schema["properties"]
+        earliest, latest = earliest_break_day(), latest_target()
+        window = (
+            f"YYYY-MM-DD, by five years from today ({latest.isoformat()} as this schema was "
+            "served), and from the Monday of the plan's current week in its time zone (the "
+            f"pattern starts at {earliest.isoformat()}, a week under way in every zone)"
+        )
+        fields["start"]["pattern"] = fields["end"]["pattern"] = date_window_pattern(
+            earliest, latest
+        )
+        fields["start"]["description"] = (
+            f"The first day off, stored as the Monday of its week: {window}; not before the "
+            "plan's first week, and in no other break of the plan."
+        )
+        fields["end"]["description"] = (
+            f"The last day off, stored as the Sunday of its week: {window}; on or after start, "
+            f"at most {BREAK_MAX_WEEKS} weeks on counting whole weeks."
+        )
 
 
 class CheckinSchema(RefinedSerializerSchema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,8 +15,24 @@ from django.utils import timezone
 from careers.accounts.models import new_calendar_token
 from careers.accounts.services import profile_get_or_create
 from careers.content.models import LearningTrack
-from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
-from careers.plans.schedule import local_week_start, next_nudge_at, week_start
+from careers.plans.models import (
+    EARLIEST_START,
+    REASON_MAX_LENGTH,
+    LearningPlan,
+    PaperNote,
+    PlanBreak,
+    WeeklyCheckin,
+    latest_target,
+)
+from careers.plans.schedule import WEEK, local_week_start, next_nudge_at, week_start
+from careers.plans.selectors import break_spans, plan_breaks, plan_progress
+from careers.plans.timeline import (
+    BREAK_MAX_WEEKS,
+    MAX_BREAKS,
+    Break,
+    break_mondays,
+    papers_due,
+)
 
 PLAN_FIELDS = (
     "track",
@@ -24,9 +40,13 @@ PLAN_FIELDS = (
     "weeks",
     "ml_course_first",
     "study_days",
+    "light_days",
     "papers_per_week",
+    "skip_budget",
+    "target_date",
     "nudge_weekday",
     "nudge_hour",
+    "reminder_weekday",
     "timezone",
     "nudges_enabled",
 )
@@ -39,22 +59,39 @@ CHECKIN_FIELDS = (
     "skipped",
 )
 # Changing any of these moves the next send slot.
-SCHEDULE_FIELDS = {"start_date", "nudge_weekday", "nudge_hour", "timezone", "nudges_enabled"}
+SCHEDULE_FIELDS = {
+    "start_date",
+    "nudge_weekday",
+    "nudge_hour",
+    "reminder_weekday",
+    "timezone",
+    "nudges_enabled",
+}
 MAX_PAPER_NOTES = 20
 
 
-def plan_schedule_next_nudge(*, plan: LearningPlan, now: datetime) -> None:
-    """Set the plan's next send time: the first chosen slot after now, never before the plan
-    starts; none while nudges are off."""
+def plan_schedule_next_nudge(
+    *, plan: LearningPlan, now: datetime, breaks: Iterable[PlanBreak] | None = None
+) -> None:
+    """Set the plan's next send times: of the weekly email, the first chosen slot after now,
+    never before the plan starts nor in a planned break; of the second reminder likewise, on
+    its day. None while nudges are off (or, for the reminder, while there is none)."""
     if not plan.nudges_enabled:
-        plan.next_nudge_at = None
+        plan.next_nudge_at = plan.next_reminder_at = None
         return
-    plan.next_nudge_at = next_nudge_at(
-        after=now,
-        start_date=plan.start_date,
-        weekday=plan.nudge_weekday,
-        hour=plan.nudge_hour,
-        tz=plan.timezone,
+    off = break_mondays(break_spans(plan_breaks(plan=plan) if breaks is None else breaks))
+    slot = {
+        "after": now,
+        "start_date": plan.start_date,
+        "hour": plan.nudge_hour,
+        "tz": plan.timezone,
+        "skip_weeks": off,
+    }
+    plan.next_nudge_at = next_nudge_at(weekday=plan.nudge_weekday, **slot)
+    plan.next_reminder_at = (
+        None
+        if plan.reminder_weekday is None
+        else next_nudge_at(weekday=plan.reminder_weekday, **slot)
     )
 
 
@@ -95,16 +132,39 @@ def plan_update(*, plan: LearningPlan, now: datetime | None = None, **fields: An
     if unknown:
         raise TypeError(f"unknown plan fields: {', '.join(sorted(unknown))}")
     changed = {name for name, value in fields.items() if getattr(plan, name) != value}
+    written = [*fields, "updated_at"]
+    if "papers_per_week" in changed and plan.pk is not None:
+        _papers_carry(plan, now or timezone.now())
+        written += ["papers_carried", "papers_carried_week"]
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
-    written = [*fields, "updated_at"]
     if changed & SCHEDULE_FIELDS:
         plan_schedule_next_nudge(plan=plan, now=now or timezone.now())
-        written.append("next_nudge_at")
+        written += ["next_nudge_at", "next_reminder_at"]
     # Only the edited fields: a next send time the dispatcher advanced meanwhile stays.
     plan.save(update_fields=written)
     return plan
+
+
+def _papers_carry(plan: LearningPlan, now: datetime) -> None:
+    """Before the papers a week change: keep what the plan asked for up to last week, at the
+    paces it had, so the new pace counts from this week on and "papers read of planned so
+    far" does not jump for weeks already gone."""
+    this_week = local_week_start(now, plan.timezone)
+    if this_week <= week_start(plan.start_date):
+        # Not begun: the new pace is the plan's from its first week.
+        plan.papers_carried, plan.papers_carried_week = 0, None
+        return
+    progress = plan_progress(plan=plan, now=now)
+    plan.papers_carried = papers_due(
+        weeks=progress.timeline.weeks,
+        through=this_week - WEEK,
+        papers_per_week=plan.papers_per_week,
+        carried=plan.papers_carried,
+        carried_week=plan.papers_carried_week,
+    )
+    plan.papers_carried_week = this_week
 
 
 def plan_delete(*, plan: LearningPlan) -> None:
@@ -113,8 +173,10 @@ def plan_delete(*, plan: LearningPlan) -> None:
 
 def plan_nudges_stop(*, plan: LearningPlan) -> LearningPlan:
     """Unsubscribe: no more nudges for this plan until the learner turns them back on."""
-    LearningPlan.objects.filter(pk=plan.pk).update(nudges_enabled=False, next_nudge_at=None)
-    plan.nudges_enabled, plan.next_nudge_at = False, None
+    LearningPlan.objects.filter(pk=plan.pk).update(
+        nudges_enabled=False, next_nudge_at=None, next_reminder_at=None
+    )
+    plan.nudges_enabled, plan.next_nudge_at, plan.next_reminder_at = False, None, None
     return plan
 
 
@@ -227,3 +289,150 @@ def checkin_record_action(
     checkin = WeeklyCheckin.objects.filter(plan=plan, week_start=week).first()
     changes = checkin_action_changes(checkin=checkin, action=action, papers=papers)
     return checkin_upsert(plan=plan, week=week, **changes)
+
+
+# -- Breaks ---------------------------------------------------------------------------------
+
+
+class BreakError(ValidationError):
+    """A break the plan cannot take, with the field at fault."""
+
+
+class BreakOverlap(BreakError):
+    """The break overlaps ``clash``, one the plan has already."""
+
+    def __init__(self, message: Any, *, clash: PlanBreak):
+        super().__init__(message)
+        self.clash = clash
+
+
+def _breaks_locked(plan: LearningPlan) -> tuple[LearningPlan, list[PlanBreak]]:
+    """The plan row, locked, and its breaks. The lock makes two breaks planned at once (two
+    tabs, the email's pause link clicked twice) follow each other instead of both
+    overlapping, and the send times are then worked out from the plan as it is stored."""
+    locked = LearningPlan.objects.select_for_update().get(pk=plan.pk)
+    return locked, list(plan.breaks.order_by("start", "pk"))
+
+
+def _reschedule(plan: LearningPlan, breaks: list[PlanBreak], now: datetime) -> None:
+    """Move the plan's send times out of its breaks. A send time already due but not yet
+    claimed (the dispatcher runs every quarter of an hour) stays when its week is no break:
+    planning a break months ahead must not drop this week's email."""
+    if not plan.nudges_enabled:
+        return
+    kept = {"next_nudge_at": plan.next_nudge_at, "next_reminder_at": plan.next_reminder_at}
+    earliest = min([now, *(when - timedelta(seconds=1) for when in kept.values() if when)])
+    plan_schedule_next_nudge(plan=plan, now=earliest, breaks=breaks)
+    LearningPlan.objects.filter(pk=plan.pk).update(
+        next_nudge_at=plan.next_nudge_at, next_reminder_at=plan.next_reminder_at
+    )
+
+
+@transaction.atomic
+def break_create(
+    *,
+    plan: LearningPlan,
+    start: date,
+    end: date,
+    reason: str = "",
+    now: datetime | None = None,
+) -> PlanBreak:
+    """Plan whole weeks off: the weeks ``start`` and ``end`` fall in, and every week between.
+
+    A break starts this week or later (a week already gone is a skip, not a break), inside
+    the plan or after it, lasts at most ``BREAK_MAX_WEEKS`` weeks and overlaps no other break
+    of the plan. No nudge goes out in its weeks and the next send time moves past it.
+    Raises ``BreakError`` naming the field at fault."""
+    now = now or timezone.now()
+    latest = latest_target()
+    errors: dict[str, str] = {}
+    for name, day in (("start", start), ("end", end)):
+        if not EARLIEST_START <= day <= latest:
+            errors[name] = f"Choose a day between {EARLIEST_START} and {latest}."
+    if errors:
+        raise BreakError(errors)
+    span = Break.of_days(start, end) if start <= end else None
+    this_week = local_week_start(now, plan.timezone)
+    if span is None:
+        errors["end"] = "The break ends on or after the day it starts."
+    elif span.start < this_week:
+        errors["start"] = (
+            "A break starts this week or later; a week already gone can be skipped instead."
+        )
+    elif span.start < week_start(plan.start_date):
+        errors["start"] = "The break starts before the plan does."
+    elif span.weeks > BREAK_MAX_WEEKS:
+        errors["end"] = f"A break is at most {BREAK_MAX_WEEKS} weeks; plan two if you need more."
+    if len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = f"Keep the reason under {REASON_MAX_LENGTH} characters."
+    if errors:
+        raise BreakError(errors)
+    locked, breaks = _breaks_locked(plan)
+    clash = next((b for b in breaks if span.overlaps(Break(b.start, b.end))), None)
+    if clash is not None:
+        raise BreakOverlap(
+            {
+                "start": f"It overlaps your break from {clash.start:%-d %B %Y} to "
+                f"{clash.end:%-d %B %Y}: change that one instead."
+            },
+            clash=clash,
+        )
+    # Breaks that are over stay in the record and cannot be removed: only the others count.
+    if sum(1 for b in breaks if b.end >= this_week) >= MAX_BREAKS:
+        raise BreakError(f"A plan has at most {MAX_BREAKS} breaks to come.")
+    item = PlanBreak.objects.create(plan=plan, start=span.start, end=span.end, reason=reason)
+    _reschedule(locked, [*breaks, item], now)
+    return item
+
+
+@transaction.atomic
+def break_delete(*, plan: LearningPlan, item: PlanBreak, now: datetime | None = None) -> str:
+    """Call off a break: one still to come goes, one under way ends with last week (its weeks
+    so far stay a break), one already over stays as it was and raises ``BreakError``.
+    Returns "deleted" or "ended"."""
+    now = now or timezone.now()
+    locked, breaks = _breaks_locked(plan)
+    this_week = local_week_start(now, plan.timezone)
+    if item.end < this_week:
+        raise BreakError("This break is over: it stays in your plan's record.")
+    if item.start >= this_week:
+        PlanBreak.objects.filter(pk=item.pk).delete()
+        outcome = "deleted"
+    else:
+        item.end = this_week - WEEK + timedelta(days=6)
+        PlanBreak.objects.filter(pk=item.pk).update(end=item.end)
+        outcome = "ended"
+    # The breaks as they are now: without this one, or with it ending last week.
+    kept = [b for b in breaks if b.pk != item.pk] + ([item] if outcome == "ended" else [])
+    _reschedule(locked, kept, now)
+    return outcome
+
+
+PAUSE_WEEKS = 2
+
+
+def break_pause(
+    *, plan: LearningPlan, week: date, now: datetime | None = None
+) -> tuple[PlanBreak, bool]:
+    """The email's "pause for two weeks": a break of ``PAUSE_WEEKS`` weeks from the email's
+    ``week`` (from this week, for an email read late). Returns the break and whether it is
+    new: when a break covers that week already, it is that one and nothing changes."""
+    now = now or timezone.now()
+    start = max(week, local_week_start(now, plan.timezone))
+    current = next((b for b in plan_breaks(plan=plan) if b.start <= start <= b.end), None)
+    if current is not None:
+        return current, False
+    try:
+        item = break_create(
+            plan=plan,
+            start=start,
+            end=start + (PAUSE_WEEKS - 1) * WEEK,
+            reason="Paused from the weekly email",
+            now=now,
+        )
+    except BreakOverlap as error:
+        # The link clicked twice at once: the other click's break covers the week now.
+        if error.clash.start <= start <= error.clash.end:
+            return error.clash, False
+        raise
+    return item, True

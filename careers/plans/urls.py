@@ -3,7 +3,7 @@ the plans API under ``api/``."""
 
 from django.urls import path
 
-from careers.plans import api, views
+from careers.plans import api, bend_views, views
 
 app_name = "plans"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:plan_id>/delete/", views.plan_delete, name="plan_delete"),
     path("plans/<int:plan_id>/weeks/<str:week>/", views.checkin_edit, name="checkin_edit"),
+    path("plans/<int:plan_id>/breaks/", bend_views.break_create, name="plan_breaks"),
+    path(
+        "plans/<int:plan_id>/breaks/<int:break_id>/delete/",
+        bend_views.break_delete,
+        name="plan_break_delete",
+    ),
+    path("plans/<int:plan_id>/pace/", bend_views.plan_pace, name="plan_pace"),
     path(
         "plans/<int:plan_id>/calendar/regenerate/",
         views.calendar_regenerate,
@@ -41,5 +48,15 @@ api_urlpatterns = [
         "plans/<int:id>/checkins/<str:week_start>/",
         api.CheckinViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),
         name="checkin-detail",
+    ),
+    path(
+        "plans/<int:id>/breaks/",
+        api.BreakViewSet.as_view({"get": "list", "post": "create"}),
+        name="break-list",
+    ),
+    path(
+        "plans/<int:id>/breaks/<int:break_id>/",
+        api.BreakViewSet.as_view({"delete": "destroy"}),
+        name="break-detail",
     ),
 ]

@@ -8,7 +8,6 @@ the plan on every view, so an edit shows at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,11 +30,28 @@ from careers.core.forms import form_write, posted
 from careers.plans import selectors, services
 from careers.plans.calendar import learning_calendar
 from careers.plans.forms import CheckinForm, PlanForm
-from careers.plans.links import NudgeLinkError, helpful_read, nudge_action_read, unsubscribe_read
-from careers.plans.models import LearningPlan, WeeklyCheckin
-from careers.plans.schedule import WeekFocus, week_parse, week_start
-from careers.plans.selectors import PLAN_PAGE_TIPS, PlanProgress, calendar_plans, plan_for_link
-from careers.plans.services import checkin_record_action, plan_nudges_stop
+from careers.plans.links import (
+    NudgeAction,
+    NudgeLinkError,
+    helpful_read,
+    nudge_action_read,
+    unsubscribe_read,
+)
+from careers.plans.models import LearningPlan
+from careers.plans.plan_page import PLAN_PAGE_PREFETCH, plan_page_context
+from careers.plans.schedule import WEEK, local_week_start, week_parse, week_start
+from careers.plans.selectors import (
+    PLAN_PAGE_TIPS,
+    calendar_plans,
+    plan_breaks,
+    plan_for_link,
+)
+from careers.plans.services import (
+    PAUSE_WEEKS,
+    break_pause,
+    checkin_record_action,
+    plan_nudges_stop,
+)
 
 GET_POST = ["GET", "POST"]
 WEEKDAY_NAMES = dict(WEEKDAYS)
@@ -56,42 +73,14 @@ def _week(value: str) -> date:
     return day
 
 
-@dataclass(frozen=True)
-class ScheduleRow:
-    """One week of the schedule table, with what was logged for it."""
-
-    focus: WeekFocus
-    monday: date
-    sunday: date
-    checkin: WeeklyCheckin | None
-    is_current: bool
-    can_log: bool
-
-
-def _schedule_rows(progress: PlanProgress) -> list[ScheduleRow]:
-    checkins = {c.week_start: c for c in progress.plan.checkins.all()}
-    rows = []
-    for focus in progress.schedule:
-        monday = progress.week_start_of(focus.week)
-        rows.append(
-            ScheduleRow(
-                focus=focus,
-                monday=monday,
-                sunday=monday + timedelta(days=6),
-                checkin=checkins.get(monday),
-                is_current=monday == progress.week_start,
-                can_log=monday <= progress.week_start,
-            )
-        )
-    return rows
-
-
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.plan_list(owner=request.user))
     if not plans:
         return redirect("plans:plan_create")
+    # As the dashboard: what each plan's progress reads, one query for all the plans.
+    prefetch_related_objects(plans, "checkins", "breaks", "track__courses", "track__project_steps")
     progresses = [selectors.plan_progress(plan=plan) for plan in plans]
     return render(request, "plans/list.html", {"progresses": progresses})
 
@@ -120,10 +109,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    # One query for the check-ins, shared by the progress and the schedule table.
-    prefetch_related_objects([plan], "checkins__papers", "checkins__project_step")
+    # One query each for the check-ins, breaks and the track's parts, shared by the progress,
+    # the schedule, the pace and the charts: the page reads as many queries for any plan.
+    prefetch_related_objects([plan], *PLAN_PAGE_PREFETCH)
     progress = selectors.plan_progress(plan=plan)
-    rows = _schedule_rows(progress)
     tips = selectors.plan_tips(plan=plan, keys=list(PLAN_PAGE_TIPS))
     # The profile the time zone middleware read already, when the user has one.
     profile = getattr(request.user, "profile", None) or profile_get_or_create(user=request.user)
@@ -135,14 +124,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         request,
         "plans/detail.html",
         {
-            "plan": plan,
-            "progress": progress,
-            "rows": rows,
-            "week_end": progress.week_start + timedelta(days=6),
-            "logged_checkins": [c for c in plan.checkins.all() if c.papers.all()],
-            "first_focus": progress.schedule[0] if progress.schedule else None,
-            "study_day_names": [WEEKDAY_NAMES[day] for day in sorted(plan.study_days)],
-            "nudge_day": WEEKDAY_NAMES[plan.nudge_weekday],
+            **plan_page_context(progress),
             "financial_aid_tip": tips.get("financial_aid"),
             "handwritten_notes_tip": tips.get("handwritten_notes"),
             "tip_titles": PLAN_PAGE_TIPS,
@@ -198,7 +180,8 @@ def checkin_edit(request: HttpRequest, plan_id: int, week: str) -> HttpResponse:
             status=400,
         )
     checkin = selectors.checkin_for_week(plan=plan, week=monday)
-    form = CheckinForm(posted(request), plan=plan, checkin=checkin)
+    progress = selectors.plan_progress(plan=plan)
+    form = CheckinForm(posted(request), plan=plan, checkin=checkin, skips_left=progress.skips_left)
     saved, _ = form_write(
         request,
         form,
@@ -209,13 +192,20 @@ def checkin_edit(request: HttpRequest, plan_id: int, week: str) -> HttpResponse:
     if saved:
         messages.success(request, f"The week of {monday.day} {monday:%B %Y} is saved.")
         return redirect("plans:plan_detail", plan_id=plan.pk)
-    schedule = selectors.plan_week_schedule(plan=plan)
-    number = context["week_number"]
-    focus = schedule[number - 1] if 1 <= number <= len(schedule) else None
+    # The week as breaks place it: its number among the course weeks and its focus, none in
+    # a break.
+    plan_week = next((w for w in progress.timeline.weeks if w.monday == monday), None)
     return render(
         request,
         "plans/checkin_form.html",
-        {**context, "form": form, "checkin": checkin, "focus": focus},
+        {
+            **context,
+            "week_number": plan_week.number if plan_week else None,
+            "in_break": plan_week is not None and plan_week.in_break,
+            "form": form,
+            "checkin": checkin,
+            "focus": plan_week.focus if plan_week else None,
+        },
     )
 
 
@@ -243,6 +233,7 @@ ACTION_LABELS = {
     "studied": "Record that you studied this week",
     "papers": "Record the papers you read this week",
     "skip": "Skip this week",
+    "pause": "Pause the plan for two weeks",
 }
 
 
@@ -272,6 +263,10 @@ def nudge_action(request: HttpRequest, token: str) -> HttpResponse:
         )
         return _link_error(request, gone, status=404)
     context = {"action": action, "plan": plan, "label": ACTION_LABELS[action.action]}
+    if action.action == "pause":
+        return _nudge_pause(request, action, plan, context)
+    if action.action == "skip":
+        context["skips_left"] = selectors.plan_progress(plan=plan).skips_left
     try:
         # The plan may have changed since the email (a later start, another zone), or the
         # link is for a week that has not started yet where the learner is.
@@ -296,8 +291,36 @@ def nudge_action(request: HttpRequest, token: str) -> HttpResponse:
             )
         except ValidationError as error:
             return _link_error(request, NudgeLinkError(" ".join(error.messages)))
+        if action.action == "skip":
+            context["skips_left"] = selectors.plan_progress(plan=plan).skips_left
         return render(request, "plans/nudges/action_done.html", {**context, "checkin": checkin})
     return render(request, "plans/nudges/action_confirm.html", {**context, "checkin": checkin})
+
+
+def _nudge_pause(
+    request: HttpRequest, action: NudgeAction, plan: LearningPlan, context: dict
+) -> HttpResponse:
+    """The email's "pause for two weeks": the GET says which weeks the break would cover,
+    the POST plans it. A break already covering them is the outcome, not an error."""
+    start = max(action.week, local_week_start(timezone.now(), plan.timezone))
+    under_way = next((b for b in plan_breaks(plan=plan) if b.start <= start <= b.end), None)
+    if under_way is not None:
+        return render(
+            request,
+            "plans/nudges/pause_done.html",
+            {**context, "item": under_way, "already": True},
+        )
+    if request.method == "POST":
+        try:
+            item, _ = break_pause(plan=plan, week=action.week)
+        except ValidationError as error:
+            return _link_error(request, NudgeLinkError(" ".join(error.messages)))
+        return render(request, "plans/nudges/pause_done.html", {**context, "item": item})
+    return render(
+        request,
+        "plans/nudges/pause_confirm.html",
+        {**context, "start": start, "end": start + (PAUSE_WEEKS - 1) * WEEK + timedelta(days=6)},
+    )
 
 
 @never_cache

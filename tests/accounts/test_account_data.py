@@ -5,7 +5,7 @@ password deletes nothing. Every model linked to users is either exported or excl
 reason, so a new one cannot slip out of the file unnoticed."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 import pytest
@@ -33,7 +33,7 @@ from careers.core.account_data import (
     account_data_excluded_models,
     account_data_exported_models,
 )
-from careers.plans.models import LearningPlan, NudgeDelivery, PaperNote, WeeklyCheckin
+from careers.plans.models import LearningPlan, NudgeDelivery, PaperNote, PlanBreak, WeeklyCheckin
 from tests.factories import (
     PASSWORD,
     AdviceItemFactory,
@@ -104,6 +104,12 @@ def make_everything(user, mark: str) -> dict:
     NudgeDelivery.objects.create(
         plan=plan, week_start=checkin.week_start, scheduled_for=timezone.now(), status="sent"
     )
+    PlanBreak.objects.create(
+        plan=plan,
+        start=checkin.week_start + timedelta(weeks=2),
+        end=checkin.week_start + timedelta(weeks=3, days=6),
+        reason=f"break {mark}",
+    )
     advice = AdviceItemFactory(slug=f"advice-{mark.lower()}")
     AdviceFeedback.objects.create(advice_item=advice, user=user, helpful=True)
     token, _ = Token.objects.get_or_create(user=user)
@@ -129,6 +135,7 @@ OWNER = {
     WeeklyCheckin: "plan__owner",
     PaperNote: "checkin__plan__owner",
     NudgeDelivery: "plan__owner",
+    PlanBreak: "plan__owner",
     AdviceFeedback: "user",
 }
 
@@ -268,6 +275,8 @@ def test_it_downloads_everything_of_alices_and_nothing_of_charlies(client, alice
     [week] = plan["checkins"]
     assert week["papers"] == [{"title": "Paper Alice", "takeaway": "takeaway Alice"}]
     assert [n["status"] for n in plan["nudge_emails"]] == ["sent"]
+    [pause] = plan["breaks"]
+    assert pause["reason"] == "break Alice"
     assert data["content"]["advice_feedback"] == [
         {**data["content"]["advice_feedback"][0], "advice": "advice-alice", "helpful": True}
     ]

@@ -7,6 +7,7 @@ PUT without a case here fails the sweep.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import get_resolver
@@ -14,6 +15,7 @@ from rest_framework.test import APIClient
 
 from careers.comparisons.models import Answer, Comparison, Option
 from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
+from careers.plans.services import plan_update
 from tests.factories import UserFactory
 from tests.filled import (
     filled_answers,
@@ -68,6 +70,17 @@ def answers(user) -> Resource:
 
 def plan(user) -> Resource:
     made = filled_plan(user)
+    # The fields filled_plan leaves at their defaults (empty, or null) filled too: a light
+    # day among its study days (1, 3, 6), a target, a second reminder after its Wednesday
+    # email.
+    plan_update(
+        plan=made,
+        light_days=[3],
+        skip_budget=3,
+        target_date=made.start_date + timedelta(weeks=30),
+        reminder_weekday=4,
+    )
+    assert made.next_reminder_at is not None
     return Resource(
         f"/api/plans/{made.pk}/", lambda: stored(LearningPlan.objects.filter(pk=made.pk))
     )

@@ -16,12 +16,14 @@ test's options are on, the slugs of published paths and tracks, and the Mondays 
 plan's weeks. What no OpenAPI 3.0 schema lets a generator aim at is aimed here, as the ids in
 the URL are: the keys of a comparison's weights (an object's keys take no format), a check-in's
 project step (a number, not a string), the password of an existing account, a decision's option
-and its start date beside its date, and each criterion at most once in a list of answers (JSON
-Schema can ask for distinct items, not for one field distinct across them). Schemathesis judges
-each request as finally sent.
+and its start date beside its date, each criterion at most once in a list of answers (JSON
+Schema can ask for distinct items, not for one field distinct across them), a plan's fields
+against each other (light days among its study days, a second reminder after the weekly email,
+a target after the start) and a break's end against its start and the plan's other break.
+Schemathesis judges each request as finally sent.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import pytest
@@ -49,7 +51,9 @@ from careers.content.models import (
     RedFlagRule,
     TrackProjectStep,
 )
-from careers.plans.schedule import local_week_start
+from careers.plans.schedule import local_week_start, week_start
+from careers.plans.services import break_create
+from careers.plans.timeline import BREAK_MAX_WEEKS, Break
 from tests.factories import (
     PASSWORD,
     AnswerFactory,
@@ -143,6 +147,10 @@ def owned(seeded, alice, monkeypatch):
     this_week = local_week_start(timezone.now(), alice.profile.timezone)
     plan = LearningPlanFactory(owner=alice, track=track, start_date=this_week - timedelta(weeks=20))
     checkin = WeeklyCheckinFactory(plan=plan, study_days_done=2, papers=[{"title": "Attention"}])
+    # A break to come, for the break's own operations to find.
+    planned = break_create(
+        plan=plan, start=this_week + timedelta(weeks=3), end=this_week + timedelta(weeks=4)
+    )
     # Asked on both options' paths, so an answer fits whichever option a request is sent to.
     asked = Criterion.objects.published().filter(paths=startup.path).filter(paths=phd.path)
     EXISTING.update(
@@ -169,7 +177,21 @@ def owned(seeded, alice, monkeypatch):
         "project_steps": list(
             TrackProjectStep.objects.filter(track=track).values_list("position", flat=True)
         ),
-        "plans": {"id": [plan.pk], "week_start": [checkin.week_start.isoformat()]},
+        "plans": {
+            "id": [plan.pk],
+            "week_start": [checkin.week_start.isoformat()],
+            "break_id": [planned.pk],
+        },
+        # What a plan's body is checked against when it leaves a field out: the plan's own
+        # values, or for a new plan the track's and the model's defaults.
+        "plan": plan,
+        "new_plan": {
+            "study_days": list(track.study_days),
+            "nudge_weekday": plan._meta.get_field("nudge_weekday").default,
+            # Today where it is latest: a new plan starts today in its zone at the latest.
+            "start_date": timezone.now().date() + timedelta(days=1),
+        },
+        "breaks": [Break(planned.start, planned.end)],
     }
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
@@ -218,6 +240,20 @@ def aim_at_existing_objects(case, owned) -> None:
             consistent_pay(body)
         if case.path == "/api/comparisons/{id}/decision/":
             consistent_decision(body, owned)
+        if case.path == "/api/plans/":
+            consistent_plan(body, owned["new_plan"])
+        if case.path == "/api/plans/{id}/":
+            stored = owned["plan"]
+            consistent_plan(
+                body,
+                {
+                    "study_days": stored.study_days,
+                    "nudge_weekday": stored.nudge_weekday,
+                    "start_date": stored.start_date,
+                },
+            )
+        if case.path == "/api/plans/{id}/breaks/":
+            consistent_break(body, owned["breaks"])
     elif isinstance(body, list) and all(isinstance(item, dict) for item in body):
         named = {}
         for item in body:
@@ -288,6 +324,62 @@ def consistent_decision(body: dict, owned) -> None:
             body["start_date"] = body["decided_on"]
     if "accepted_unknowns" in body:
         body["accepted_unknowns"] = []
+
+
+def _day(value) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _weekdays(value) -> list[int] | None:
+    if isinstance(value, list) and all(
+        isinstance(day, int) and not isinstance(day, bool) for day in value
+    ):
+        return value
+    return None
+
+
+def consistent_plan(body: dict, stored: dict) -> None:
+    """Shape a plan as its model's clean() takes it, each field against the body's other
+    fields or, where the body leaves one out, the plan's (``stored``): light days among the
+    study days, a second reminder later in the week than the weekly email, a target date
+    after the start."""
+    study_days = _weekdays(body.get("study_days")) or stored["study_days"]
+    light_days = _weekdays(body.get("light_days"))
+    if light_days is not None:
+        body["light_days"] = [day for day in light_days if day in study_days]
+    nudge = body.get("nudge_weekday")
+    if not isinstance(nudge, int) or isinstance(nudge, bool):
+        nudge = stored["nudge_weekday"]
+    reminder = body.get("reminder_weekday")
+    if isinstance(reminder, int) and not isinstance(reminder, bool) and reminder <= nudge:
+        body["reminder_weekday"] = nudge + 1 if nudge < 6 else None
+    target = _day(body.get("target_date"))
+    start = _day(body.get("start_date")) or stored["start_date"]
+    if target is not None and target <= start:
+        body["target_date"] = (start + timedelta(days=1)).isoformat()
+
+
+def consistent_break(body: dict, breaks: list[Break]) -> None:
+    """Shape a break as the service takes it: ending on or after its start, at most
+    ``BREAK_MAX_WEEKS`` weeks long, and clear of the plan's other break (moved to the week
+    after it, its length kept)."""
+    start, end = _day(body.get("start")), _day(body.get("end"))
+    if start is None or end is None:
+        return
+    start, end = min(start, end), max(start, end)
+    if Break.of_days(start, end).weeks > BREAK_MAX_WEEKS:
+        end = start
+    for other in breaks:
+        if Break.of_days(start, end).overlaps(other):
+            length = end - week_start(start)
+            start = other.end + timedelta(days=1)
+            end = start + length
+    body["start"], body["end"] = start.isoformat(), end.isoformat()
 
 
 def call_and_validate(case, owned) -> None:

@@ -1,7 +1,8 @@
 """The OpenAPI schema at /api/schema/ says what the API refuses: each operation's error
 statuses, with the body the API really sends, and the rules of its request bodies and
-parameters (a week that starts on a Monday, the window of a plan's start date, criterion keys
-and answer values by answer type), and it is served whatever the database holds."""
+parameters (a week that starts on a Monday, the windows of a plan's dates and of a break's,
+criterion keys and answer values by answer type), and it is served whatever the database
+holds."""
 
 import re
 from datetime import timedelta
@@ -10,12 +11,16 @@ import jsonschema
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from careers.accounts.models import timezone_names
 from careers.comparisons.models import MAX_OPTIONS
-from careers.plans.models import EARLIEST_START, latest_start
+from careers.plans.models import EARLIEST_START, latest_start, latest_target
+from careers.plans.schedule import local_week_start
+from careers.plans.serializers import earliest_break_day
+from careers.plans.services import break_create
 from tests.factories import (
     ComparisonFactory,
     LearningPlanFactory,
@@ -136,6 +141,63 @@ def test_it_bounds_a_plans_start_date_to_its_window(schema):
     assert latest.isoformat() in start["description"]
 
 
+def test_it_bounds_a_plans_target_date_to_its_window_or_none(schema):
+    for method, path in (("post", "/api/plans/"), ("patch", "/api/plans/{id}/")):
+        target = request_component(schema, path, method)["properties"]["target_date"]
+        window = re.compile(target["pattern"])
+        earliest, latest = EARLIEST_START, latest_target()
+        assert window.search(earliest.isoformat())
+        assert window.search(latest.isoformat())
+        assert not window.search((earliest - timedelta(days=1)).isoformat())
+        assert not window.search((latest + timedelta(days=1)).isoformat())
+        assert target["nullable"] is True
+        assert latest.isoformat() in target["description"]
+        assert "after the plan's start_date" in target["description"]
+
+
+def test_it_states_light_days_and_the_second_reminder_as_far_as_a_schema_can(schema):
+    plan = request_component(schema, "/api/plans/", "post")["properties"]
+    light = plan["light_days"]
+    assert light["uniqueItems"] is True
+    assert (light["items"]["minimum"], light["items"]["maximum"]) == (0, 6)
+    assert "study_days" in light["description"]  # a rule between fields, said in words
+    reminder = plan["reminder_weekday"]
+    assert (reminder["minimum"], reminder["maximum"], reminder["nullable"]) == (0, 6, True)
+    assert "later in the week than nudge_weekday" in reminder["description"]
+    shown = component(schema, "#/components/schemas/Plan")["properties"]
+    assert shown["next_reminder_at"]["readOnly"] is True
+    assert "next_reminder_at" not in plan
+
+
+def test_it_bounds_a_breaks_days_from_the_week_under_way_everywhere(schema):
+    body = request_component(schema, "/api/plans/{id}/breaks/", "post")
+    assert set(body["required"]) == {"start", "end"}
+    earliest, latest = earliest_break_day(), latest_target()
+    # The Monday of the week under way in the zone furthest ahead, so a day the pattern takes
+    # is this week or later for a plan in any zone.
+    assert earliest.weekday() == 0
+    assert earliest >= local_week_start(timezone.now(), "Pacific/Kiritimati")
+    for name in ("start", "end"):
+        day = body["properties"][name]
+        window = re.compile(day["pattern"])
+        assert window.search(earliest.isoformat())
+        assert window.search(latest.isoformat())
+        assert not window.search((earliest - timedelta(days=1)).isoformat())
+        assert not window.search((latest + timedelta(days=1)).isoformat())
+        assert not window.search("9999-12-31")
+    assert body["properties"]["reason"]["maxLength"] == 200
+    assert "26 weeks" in body["properties"]["end"]["description"]
+
+
+def test_it_documents_every_outcome_of_calling_a_break_off(schema):
+    responses = schema["paths"]["/api/plans/{id}/breaks/{break_id}/"]["delete"]["responses"]
+    assert {"200", "204", "404", "409"} <= responses.keys()
+    shown = responses["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert shown.endswith("/PlanBreak")
+    assert "content" not in responses["204"]
+    assert responses["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
 def test_it_names_time_zones_and_distinct_study_days(schema):
     plan = request_component(schema, "/api/plans/", "post")["properties"]
     assert component(schema, plan["timezone"]["allOf"][0]["$ref"])["enum"] == timezone_names()
@@ -198,10 +260,13 @@ def objects(alice):
     option = OptionFactory(comparison=comparison)
     plan = LearningPlanFactory(owner=alice, track=LearningTrackFactory())
     checkin = WeeklyCheckinFactory(plan=plan)
+    next_week = local_week_start(timezone.now(), plan.timezone) + timedelta(weeks=1)
+    item = break_create(plan=plan, start=next_week, end=next_week)
     return {
         "id": {"comparisons": comparison.pk, "plans": plan.pk},
         "option_id": option.pk,
         "week_start": checkin.week_start.isoformat(),
+        "break_id": item.pk,
     }
 
 
@@ -209,12 +274,13 @@ def filled(path: str, objects: dict | None) -> str:
     """The path with each parameter naming an object of ``objects``, or, without them, an
     id, key or week that names nothing."""
     if objects is None:
-        values = {"id": 987654, "option_id": 987654, "week_start": "1999-01-04"}
+        values = {"id": 987654, "option_id": 987654, "week_start": "1999-01-04", "break_id": 987654}
     else:
         values = {
             "id": objects["id"].get(path.split("/")[2], 1),
             "option_id": objects["option_id"],
             "week_start": objects["week_start"],
+            "break_id": objects["break_id"],
         }
     return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "no-such-thing")), path)
 

@@ -405,6 +405,8 @@ WEB_FORMS = {
     "plan": "/plans/new/",
     "plan edit": "/plans/{plan}/edit/",
     "check-in": "/plans/{plan}/weeks/{week}/",
+    "plan a break": "/plans/{plan}/breaks/",
+    "pace toward the target date": "/plans/{plan}/pace/",
     "profile": "/accounts/profile/",
     "sign-up": "/accounts/signup/",
     "login": "/accounts/login/",
@@ -453,7 +455,13 @@ def owner_pages(seeded, alice, client):
     OptionFactory(comparison=comparison, path_slug="phd")
     # Started three weeks ago, so its first week can be logged.
     start = timezone.localdate() - timedelta(days=21)
-    plan = LearningPlanFactory(owner=alice, track=LearningTrack.objects.get(), start_date=start)
+    # Its target date is behind the plan's pace, so its pace page offers a pace to apply.
+    plan = LearningPlanFactory(
+        owner=alice,
+        track=LearningTrack.objects.get(),
+        start_date=start,
+        target_date=start + timedelta(weeks=14),
+    )
     ids = {"comparison": comparison.pk, "option": startup.pk, "plan": plan.pk}
     ids["week"] = week_start(start).isoformat()
     ids["rater"] = rater_invite(comparison=comparison, name="Sam").token

@@ -8,9 +8,12 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from careers.content.models import LearningTrack
+from careers.plans.models import LearningPlan
 from careers.plans.schedule import week_start
+from careers.plans.services import break_create
 from tests.factories import (
     ComparisonFactory,
     LearningPlanFactory,
@@ -20,13 +23,14 @@ from tests.factories import (
 )
 
 # The user with their profile (1; the session is in the cache); the plans with their tracks
-# (1), their check-ins (1), the tracks' courses (1) and project steps (1); the latest
-# comparisons with their option counts (1); the published paths (1).
-DASHBOARD = 7
+# (1), their check-ins (1), their breaks (1), the tracks' courses (1) and project steps (1);
+# the latest comparisons with their option counts (1); the published paths (1).
+DASHBOARD = 8
 # The user with their profile (1); the plan with its track (1); its check-ins (1), their papers
-# (1) and the project steps they name (1); the track's courses (1) and project steps (1);
-# the tips shown beside the schedule (1).
-PLAN_PAGE = 8
+# (1) and the project steps they name (1); its breaks (1); the track's courses (1) and project
+# steps (1), read once for the schedule, the pace and the charts; the tips shown beside the
+# schedule (1).
+PLAN_PAGE = 9
 
 
 def plan_with_weeks(owner, track, weeks: int):
@@ -84,6 +88,14 @@ def test_it_shows_the_plan_page_in_as_many_queries_for_a_long_plan(
     client.force_login(alice)
     new = plan_with_weeks(alice, track, 1)
     long = plan_with_weeks(alice, track, 12)
+    # Breaks, a target date behind pace (the page works the new pace out) and light days
+    # cost no query of their own.
+    today = timezone.localdate()
+    for start in (week_start(today) + timedelta(weeks=2), week_start(today) + timedelta(weeks=6)):
+        break_create(plan=long, start=start, end=start + timedelta(days=6))
+    LearningPlan.objects.filter(pk=long.pk).update(
+        target_date=today + timedelta(weeks=14), light_days=[long.study_days[0]]
+    )
     fill(UserFactory(username="bob"), track, comparisons=0, plans=3, weeks=8)
 
     for plan, weeks in ((new, 1), (long, 12)):
@@ -91,3 +103,5 @@ def test_it_shows_the_plan_page_in_as_many_queries_for_a_long_plan(
             response = client.get(reverse("plans:plan_detail", args=[plan.pk]))
         assert response.status_code == 200
         assert response.content.count(b"Paper ") == 3 * weeks
+    assert b"Use this pace" in response.content
+    assert response.content.count(b": Break</title>") == 2

@@ -2,9 +2,9 @@
 no page scrolls sideways, and axe-core finds no accessibility violation on any of them.
 
 The sweep builds its own data: a comparison of three offers with every answer, note and
-source filled in and a share link, a learning plan under way with a logged week, and the
-signed links of a nudge email. A page missing from ``build_pages`` is a page nobody
-measured: add yours there.
+source filled in and a share link, a learning plan under way with a logged week, a break to
+come and a target date it misses, and the signed links of a nudge email. A page missing from
+``build_pages`` is a page nobody measured: add yours there.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from careers.comparisons.raters import rater_answers_save, rater_invite
 from careers.comparisons.sharing import share_enable
 from careers.content.models import AdviceItem
 from careers.plans.links import helpful_token, nudge_action_token, unsubscribe_token
-from careers.plans.schedule import week_start
+from careers.plans.models import LearningPlan
+from careers.plans.schedule import WEEK, week_start
+from careers.plans.services import break_create
 from tests.browser.conftest import csp_violations
 from tests.factories import PASSWORD, AnswerFactory, OptionFactory, UserFactory
 from tests.filled import filled_answers, filled_checkin
@@ -116,6 +118,12 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
     checkin = filled_checkin(user)
     plan = checkin.plan
     this_week = week_start(timezone.localdate())
+    # A break to come, and a target date the plan's pace misses: the plan page shows the
+    # breaks, the heatmap with a break in it and the pace it offers.
+    upcoming = break_create(
+        plan=plan, start=this_week + 3 * WEEK, end=this_week + 4 * WEEK, reason="Conference"
+    )
+    LearningPlan.objects.filter(pk=plan.pk).update(target_date=today + timedelta(weeks=12))
     advice = AdviceItem.objects.published().first()
     c, o, p = comparison.pk, first.pk, plan.pk
     uid = user_pk_to_url_str(user)
@@ -199,6 +207,9 @@ def build_pages() -> tuple[list[Visit], list[Visit], object]:
         Visit("plan", f"/plans/{p}/"),
         Visit("edit plan", f"/plans/{p}/edit/"),
         Visit("delete plan", f"/plans/{p}/delete/"),
+        Visit("plan breaks", f"/plans/{p}/breaks/"),
+        Visit("call off a break", f"/plans/{p}/breaks/{upcoming.pk}/delete/"),
+        Visit("pace toward the target date", f"/plans/{p}/pace/"),
         Visit("check-in: logged week", f"/plans/{p}/weeks/{checkin.week_start.isoformat()}/"),
         Visit(
             "check-in: back-fill",

@@ -39,7 +39,7 @@ from careers.comparisons.rater_forms import RaterAnswersForm, RaterInviteForm
 from careers.comparisons.sharing import share_enable
 from careers.content.forms import AdviceFilterForm
 from careers.core.forms import ServiceForm
-from careers.plans.forms import CheckinForm, PlanForm
+from careers.plans.forms import BreakForm, CheckinForm, PaceForm, PlanForm
 from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
 from tests.browser.accounts import log_in
 from tests.factories import ComparisonFactory, UserFactory
@@ -68,6 +68,8 @@ NOT_EDIT_FORMS = {
     ServiceForm: "the base class of the project's edit forms",
     RaterInviteForm: "invites someone new; it has nothing stored to show",
     AccountDeleteForm: "confirms a deletion with the password; it stores nothing",
+    BreakForm: "plans a new break; a break is called off, never edited",
+    PaceForm: "sends back the pace the plan page offers; it shows nothing stored to edit",
 }
 
 

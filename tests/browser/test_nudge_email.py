@@ -33,6 +33,7 @@ BUTTON_LABELS = [
     "1 paper",
     "2 or more",
     "Skip this week",
+    "Pause for two weeks",
     "Helpful",
     "Not helpful",
 ]
@@ -133,7 +134,8 @@ def test_it_shows_the_email_on_a_desktop_and_a_phone(email_page, nudge_message, 
     text_part = nudge_message.body
     text_urls = set(re.findall(r"https?://\S+", text_part))
     signed_urls = {url for url in text_urls if "/nudges/" in url}
-    assert len(signed_urls) == 8  # studied, papers 0, 1 and 2+, skip, unsubscribe, helpful x2
+    # studied, papers 0, 1 and 2+, skip, pause, unsubscribe, helpful x2
+    assert len(signed_urls) == 9
 
     for viewport, screenshot in (
         (DESKTOP, "nudge-email-desktop.png"),

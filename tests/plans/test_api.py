@@ -1,5 +1,6 @@
 """The learning plan REST API against the seeded track: plans with their defaults,
-validation, check-ins by week, progress, and isolation between users."""
+validation, check-ins by week, progress (skips, weeks, the pace a target date asks for), and
+isolation between users. Breaks are in test_api_breaks.py."""
 
 from datetime import UTC, date, datetime
 
@@ -8,8 +9,8 @@ import time_machine
 from rest_framework.test import APIClient
 
 from careers.content.models import LearningTrack
-from careers.plans.models import LearningPlan, PaperNote, WeeklyCheckin
-from careers.plans.services import checkin_upsert, plan_create
+from careers.plans.models import LearningPlan, PaperNote, PlanBreak, WeeklyCheckin
+from careers.plans.services import break_create, checkin_upsert, plan_create, plan_update
 from tests.drf import error_messages
 from tests.factories import LearningPlanFactory, WeeklyCheckinFactory
 
@@ -56,6 +57,14 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def plan_progress_json(api, plan, now: datetime | None = None) -> dict:
+    """The plan's progress as the API shows it, at ``now`` when given."""
+    if now is None:
+        return api.get(f"/api/plans/{plan.pk}/progress/").json()
+    with time_machine.travel(now, tick=False):
+        return api.get(f"/api/plans/{plan.pk}/progress/").json()
+
+
 # Plans --------------------------------------------------------------------------------------
 
 
@@ -72,6 +81,8 @@ def test_it_creates_a_plan_with_every_default_from_an_empty_body(api, alice, see
     assert body["ml_course_first"] is False
     assert body["nudges_enabled"] is True
     assert (body["nudge_weekday"], body["nudge_hour"]) == (5, 9)
+    assert (body["light_days"], body["skip_budget"], body["target_date"]) == ([], 2, None)
+    assert (body["reminder_weekday"], body["next_reminder_at"]) == (None, None)
     # The first chosen slot after now: Saturday 7 February, 09:00 in London (GMT).
     assert parse_time(body["next_nudge_at"]) == datetime(2026, 2, 7, 9, 0, tzinfo=UTC)
     assert plan.next_nudge_at == datetime(2026, 2, 7, 9, 0, tzinfo=UTC)
@@ -97,6 +108,49 @@ def test_it_creates_a_plan_with_nudges_off_and_no_send_time(api, seeded, now):
     assert response.status_code == 201
     assert response.json()["nudges_enabled"] is False
     assert response.json()["next_nudge_at"] is None
+
+
+def test_it_creates_a_plan_with_light_days_skips_a_target_and_a_second_reminder(api, seeded, now):
+    response = api.post(
+        "/api/plans/",
+        {
+            "study_days": [1, 3, 5],
+            "light_days": [3],
+            "skip_budget": 4,
+            "target_date": "2026-07-31",
+            "reminder_weekday": 6,
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    plan = LearningPlan.objects.get(pk=body["id"])
+    assert (plan.light_days, plan.skip_budget, plan.target_date) == ([3], 4, date(2026, 7, 31))
+    assert (body["light_days"], body["skip_budget"], body["target_date"]) == ([3], 4, "2026-07-31")
+    assert body["reminder_weekday"] == 6
+    # The weekly email on Saturday 7 February, the second reminder on Sunday 8, both 09:00.
+    assert parse_time(body["next_nudge_at"]) == datetime(2026, 2, 7, 9, tzinfo=UTC)
+    assert parse_time(body["next_reminder_at"]) == datetime(2026, 2, 8, 9, tzinfo=UTC)
+    assert plan.next_reminder_at == datetime(2026, 2, 8, 9, tzinfo=UTC)
+
+
+def test_it_moves_and_clears_the_second_reminder_with_the_plan(api, plan):
+    response = api.patch(plan_url(plan), {"reminder_weekday": 6}, format="json")
+    assert response.status_code == 200
+    assert parse_time(response.json()["next_reminder_at"]) == datetime(2026, 2, 8, 9, tzinfo=UTC)
+    response = api.patch(plan_url(plan), {"reminder_weekday": None}, format="json")
+    assert response.status_code == 200
+    assert response.json()["next_reminder_at"] is None
+    plan.refresh_from_db()
+    assert (plan.reminder_weekday, plan.next_reminder_at) == (None, None)
+
+
+def test_it_ignores_a_next_reminder_at_sent_by_the_client(api, plan):
+    response = api.patch(plan_url(plan), {"next_reminder_at": "2030-01-01T00:00:00Z"})
+    assert response.status_code == 200
+    assert response.json()["next_reminder_at"] is None
+    plan.refresh_from_db()
+    assert plan.next_reminder_at is None
 
 
 def test_it_schedules_a_future_plans_first_nudge_at_the_first_slot_after_it_starts(
@@ -179,10 +233,25 @@ def test_it_deletes_a_plan_with_its_checkins(api, plan):
         ({"start_date": "soon"}, "start_date", "format"),
         ({"start_date": "9999-12-31"}, "start_date", "Start within a year"),
         ({"nudges_enabled": "perhaps"}, "nudges_enabled", "boolean"),
+        # The study days default to the track's: Saturday and Sunday.
+        ({"light_days": [2]}, "light_days", "some of the study days"),
+        ({"light_days": [5, 5]}, "light_days", "distinct"),
+        ({"light_days": [7]}, "light_days", "6"),
+        ({"light_days": "saturday"}, "light_days", "list"),
+        ({"skip_budget": 9}, "skip_budget", "8"),
+        ({"skip_budget": -1}, "skip_budget", "0"),
+        # The weekly email defaults to Saturday (5): a second reminder comes after it.
+        ({"reminder_weekday": 5}, "reminder_weekday", "later in the week"),
+        ({"reminder_weekday": 2}, "reminder_weekday", "later in the week"),
+        ({"reminder_weekday": 7}, "reminder_weekday", "6"),
+        ({"target_date": "2026-02-04"}, "target_date", "after the plan starts"),  # today
+        ({"target_date": "9999-12-31"}, "target_date", "Choose a date by"),
+        ({"target_date": "1999-12-31"}, "target_date", "2000-01-01 or later"),
+        ({"target_date": "next year"}, "target_date", "format"),
     ],
 )
 def test_it_rejects_a_bad_plan_and_writes_nothing(api, seeded, now, body, field, fragment):
-    response = api.post("/api/plans/", body)
+    response = api.post("/api/plans/", body, format="json")
     assert response.status_code == 400
     assert list(response.json()) == [field]
     assert any(fragment in message for message in error_messages(response.json()[field]))
@@ -196,11 +265,17 @@ def test_it_rejects_a_bad_plan_and_writes_nothing(api, seeded, now, body, field,
         ({"nudge_hour": 24}, "nudge_hour"),
         ({"weeks": 3}, "weeks"),
         ({"study_days": [1, 1]}, "study_days"),
+        ({"light_days": [1]}, "light_days"),
+        # Light days the new study days no longer include.
+        ({"study_days": [0, 1], "light_days": [5]}, "light_days"),
+        ({"nudge_weekday": 6, "reminder_weekday": 6}, "reminder_weekday"),
+        ({"target_date": "2026-01-05"}, "target_date"),  # the day the plan starts
+        ({"start_date": "2026-03-02", "target_date": "2026-02-27"}, "target_date"),
     ],
 )
 def test_it_rejects_a_bad_update_and_keeps_the_plan(api, plan, body, field):
     before = LearningPlan.objects.filter(pk=plan.pk).values().get()
-    response = api.patch(plan_url(plan), body)
+    response = api.patch(plan_url(plan), body, format="json")
     assert response.status_code == 400
     assert field in response.json()
     assert LearningPlan.objects.filter(pk=plan.pk).values().get() == before
@@ -350,11 +425,25 @@ def test_it_returns_html_in_paper_titles_verbatim(api, plan):
 def test_it_counts_the_streak_and_papers_against_the_target(api, plan):
     checkin_upsert(plan=plan, week=date(2026, 1, 5), study_days_done=2, papers_read=2)
     checkin_upsert(plan=plan, week=date(2026, 1, 12), papers_read=1)
-    # 19 January: nothing logged; one missed week in eight is forgiven.
+    # 19 January: nothing logged. The rule was "one missed week in eight is forgiven"; it is
+    # now the skip budget (careers/plans/timeline.py): the week spends one of the plan's two
+    # skips and the streak carries on.
     checkin_upsert(plan=plan, week=date(2026, 1, 26), study_days_done=1, papers_read=3)
     response = api.get(f"/api/plans/{plan.pk}/progress/")
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    weeks = body.pop("weeks")
+    assert [(w["week_start"], w["state"], w["number"]) for w in weeks[:6]] == [
+        ("2026-01-05", "logged", 1),
+        ("2026-01-12", "logged", 2),
+        ("2026-01-19", "skipped", 3),
+        ("2026-01-26", "logged", 4),
+        ("2026-02-02", "current", 5),
+        ("2026-02-09", "future", 6),
+    ]
+    assert len(weeks) == 16
+    assert weeks[-1] == {"week_start": "2026-04-20", "state": "future", "number": 16}
+    assert body == {
         "week": 5,
         "week_start": "2026-02-02",
         "total_weeks": 16,
@@ -374,15 +463,144 @@ def test_it_counts_the_streak_and_papers_against_the_target(api, plan):
             "is_ml_course": False,
         },
         "finished": False,
+        "skips_left": 1,  # two, less the one 19 January spent
+        "skip_budget": 2,
+        "on_break": None,
+        # Saturday takes the week's module; with two full days, Sunday the project step.
+        "days": [
+            {
+                "weekday": 5,
+                "light": False,
+                "suggestion": (
+                    "Improving Deep Neural Networks: Hyperparameter Tuning, Regularisation and "
+                    "Optimisation, week 1 of 3"
+                ),
+            },
+            {"weekday": 6, "light": False, "suggestion": "Project step: A small network on MNIST"},
+        ],
+        "target": None,
     }
 
 
-def test_it_breaks_the_streak_on_a_second_missed_week_and_counts_this_week(api, plan):
+def test_it_breaks_the_streak_once_the_skips_run_out_and_counts_this_week(api, plan):
     checkin_upsert(plan=plan, week=date(2026, 1, 5), study_days_done=1)
     checkin_upsert(plan=plan, week=date(2026, 2, 2), papers_read=2)
-    # 12, 19 and 26 January missed: this week alone counts.
+    # 12, 19 and 26 January missed. Under the old rule the second missed week broke the
+    # streak; now the first two spend the plan's two skips and the third, with none left,
+    # starts the streak again: this week alone counts.
     body = api.get(f"/api/plans/{plan.pk}/progress/").json()
-    assert (body["streak"], body["papers_read"]) == (1, 2)
+    assert (body["streak"], body["papers_read"], body["skips_left"]) == (1, 2, 0)
+    assert [w["state"] for w in body["weeks"][:5]] == [
+        "logged",
+        "skipped",
+        "skipped",
+        "missed",
+        "logged",
+    ]
+
+
+def test_it_keeps_the_streak_over_two_missed_weeks_with_two_skips(api, plan):
+    checkin_upsert(plan=plan, week=date(2026, 1, 5), study_days_done=1)
+    checkin_upsert(plan=plan, week=date(2026, 1, 26), study_days_done=1)
+    checkin_upsert(plan=plan, week=date(2026, 2, 2), papers_read=1)
+    body = api.get(f"/api/plans/{plan.pk}/progress/").json()
+    # 12 and 19 January spent both skips: three weeks logged in a row, as far as the streak
+    # goes.
+    assert (body["streak"], body["skips_left"], body["skip_budget"]) == (3, 0, 2)
+
+
+def test_it_spends_a_skip_on_a_week_skipped_on_purpose_and_none_on_this_week(api, plan):
+    plan_update(plan=plan, skip_budget=3)
+    for week in (date(2026, 1, 5), date(2026, 1, 19), date(2026, 1, 26)):
+        checkin_upsert(plan=plan, week=week, study_days_done=1)
+    checkin_upsert(plan=plan, week=date(2026, 1, 12), skipped=True)
+    body = api.get(f"/api/plans/{plan.pk}/progress/").json()
+    # This week has nothing logged yet, but it is not over: it spends nothing.
+    assert (body["skips_left"], body["skip_budget"], body["streak"]) == (2, 3, 3)
+    assert [w["state"] for w in body["weeks"][:5]] == [
+        "logged",
+        "skipped",
+        "logged",
+        "logged",
+        "current",
+    ]
+
+
+def test_it_earns_a_skip_back_after_four_weeks_logged(api, track, alice, now):
+    plan = plan_create(owner=alice, track=track, start_date=date(2025, 12, 1))
+    # 8 December missed: a skip spent. Four weeks logged after it earn it back.
+    for week in (date(2025, 12, 1), date(2025, 12, 15), date(2025, 12, 22), date(2025, 12, 29)):
+        checkin_upsert(plan=plan, week=week, study_days_done=1)
+    wednesday = datetime(2026, 1, 7, 10, tzinfo=UTC)
+    before = plan_progress_json(api, plan, now=wednesday)
+    assert (before["skips_left"], before["streak"]) == (1, 4)
+    checkin_upsert(plan=plan, week=date(2026, 1, 5), study_days_done=1)  # the fourth
+    after = plan_progress_json(api, plan, now=wednesday)
+    assert (after["skips_left"], after["streak"]) == (2, 5)
+
+
+def test_it_starts_the_streak_again_on_a_missed_week_with_no_skips(api, plan):
+    api.patch(plan_url(plan), {"skip_budget": 0})
+    checkin_upsert(plan=plan, week=date(2026, 1, 5), study_days_done=1)
+    checkin_upsert(plan=plan, week=date(2026, 1, 19), study_days_done=1)
+    checkin_upsert(plan=plan, week=date(2026, 1, 26), study_days_done=1)
+    body = api.get(f"/api/plans/{plan.pk}/progress/").json()
+    assert (body["streak"], body["skips_left"], body["skip_budget"]) == (2, 0, 0)
+    assert body["weeks"][1]["state"] == "missed"
+
+
+def test_it_suggests_a_paper_on_a_light_day(api, plan):
+    api.patch(plan_url(plan), {"study_days": [1, 5, 6], "light_days": [1]}, format="json")
+    days = api.get(f"/api/plans/{plan.pk}/progress/").json()["days"]
+    assert [(d["weekday"], d["light"]) for d in days] == [(1, True), (5, False), (6, False)]
+    assert days[0]["suggestion"] == "A paper, or a short exercise on what you studied"
+    assert days[2]["suggestion"] == "Project step: A small network on MNIST"
+
+
+def test_it_says_a_target_date_is_met_at_the_present_pace(api, plan):
+    api.patch(plan_url(plan), {"target_date": "2026-05-03"}, format="json")
+    target = api.get(f"/api/plans/{plan.pk}/progress/").json()["target"]
+    # Sixteen course weeks from 5 January end on Sunday 26 April.
+    assert target == {
+        "target_date": "2026-05-03",
+        "on_track": True,
+        "finish": "2026-04-26",
+        "weeks_available": 13,  # 2 February to the week ending on Sunday 3 May
+        "suggested_weeks": None,
+        "suggested_papers_per_week": None,
+        "finish_at_new_pace": None,
+        "problem": "",
+    }
+
+
+def test_it_suggests_the_pace_that_meets_an_earlier_target_date(api, plan):
+    checkin_upsert(plan=plan, week=date(2026, 1, 5), papers_read=4)
+    api.patch(plan_url(plan), {"target_date": "2026-04-05"}, format="json")
+    target = api.get(f"/api/plans/{plan.pk}/progress/").json()["target"]
+    assert target == {
+        "target_date": "2026-04-05",
+        "on_track": False,
+        "finish": "2026-04-26",
+        "weeks_available": 9,  # 2 February to the week ending on Sunday 5 April
+        # Four course weeks are behind; nine more fit: thirteen for the specialization.
+        "suggested_weeks": 13,
+        # 32 papers planned (2 a week for 16 weeks), 4 read: 28 over 9 weeks.
+        "suggested_papers_per_week": 4,
+        "finish_at_new_pace": "2026-04-05",
+        "problem": "",
+    }
+    # Nothing changes until the learner takes the pace.
+    plan.refresh_from_db()
+    assert (plan.weeks, plan.papers_per_week) == (16, 2)
+
+
+def test_it_says_why_no_pace_meets_a_target_date_too_close(api, plan):
+    api.patch(plan_url(plan), {"target_date": "2026-02-22"}, format="json")
+    target = api.get(f"/api/plans/{plan.pk}/progress/").json()["target"]
+    assert target["on_track"] is False
+    assert target["weeks_available"] == 3
+    assert (target["suggested_weeks"], target["suggested_papers_per_week"]) == (None, None)
+    assert "fastest pace" in target["problem"]
 
 
 def test_it_shows_no_focus_before_the_plan_starts(api, track, alice, now):
@@ -406,6 +624,8 @@ PLAN = "/api/plans/{plan}/"
 CHECKINS = "/api/plans/{plan}/checkins/"
 CHECKIN = "/api/plans/{plan}/checkins/2026-01-26/"
 PROGRESS = "/api/plans/{plan}/progress/"
+BREAKS = "/api/plans/{plan}/breaks/"
+BREAK = "/api/plans/{plan}/breaks/{item}/"
 # Every body is valid, so ownership is the only reason for a refusal.
 PLAN_BODY = {"timezone": "Asia/Tokyo", "nudge_hour": 3, "nudges_enabled": False, "weeks": 40}
 CHECKIN_BODY = {"study_days_done": 7, "papers_read": 9, "papers": [{"title": "Charlie's"}]}
@@ -422,6 +642,9 @@ ENDPOINTS = [
     ("patch", CHECKIN, CHECKIN_BODY),
     ("put", "/api/plans/{plan}/checkins/2026-01-19/", CHECKIN_BODY),
     ("get", PROGRESS, None),
+    ("get", BREAKS, None),
+    ("post", BREAKS, {"start": "2026-03-09", "end": "2026-03-22", "reason": "Charlie's"}),
+    ("delete", BREAK, None),
 ]
 ENDPOINT_IDS = [f"{method.upper()} {url} {bool(body)}" for method, url, body in ENDPOINTS]
 
@@ -434,6 +657,7 @@ def snapshot(owner) -> dict:
         "plans": list(plans.order_by("pk").values()),
         "checkins": list(checkins.order_by("pk").values()),
         "papers": list(PaperNote.objects.filter(checkin__in=checkins).order_by("pk").values()),
+        "breaks": list(PlanBreak.objects.filter(plan__in=plans).order_by("pk").values()),
     }
 
 
@@ -442,19 +666,23 @@ def alices(plan):
     checkin = WeeklyCheckinFactory(
         plan=plan, week_start=date(2026, 1, 26), study_days_done=1, papers=[{"title": "Alice's"}]
     )
-    return plan, checkin
+    item = break_create(plan=plan, start=date(2026, 2, 16), end=date(2026, 3, 1), reason="Exams")
+    return plan, checkin, item
+
+
+def address(url: str, alices) -> str:
+    plan, _, item = alices
+    return url.format(plan=plan.pk, item=item.pk)
 
 
 @pytest.mark.parametrize(("method", "url", "body"), ENDPOINTS, ids=ENDPOINT_IDS)
 def test_it_gives_charlie_404_everywhere_and_leaves_alices_plan_unchanged(
     alices, alice, charlie, method, url, body
 ):
-    plan, _ = alices
     before = snapshot(alice)
     client = APIClient()
     client.force_authenticate(charlie)
-    target = url.format(plan=plan.pk)
-    response = getattr(client, method)(target, body, format="json")
+    response = getattr(client, method)(address(url, alices), body, format="json")
     assert response.status_code == 404
     assert snapshot(alice) == before
     assert not LearningPlan.objects.filter(owner=charlie).exists()
@@ -472,9 +700,8 @@ def test_it_lists_none_of_alices_plans_to_charlie(alices, charlie):
     ids=[*ENDPOINT_IDS, "GET /api/plans/", "POST /api/plans/"],
 )
 def test_it_refuses_anonymous_requests(alices, alice, method, url, body):
-    plan, _ = alices
     before = snapshot(alice)
-    response = getattr(APIClient(), method)(url.format(plan=plan.pk), body, format="json")
+    response = getattr(APIClient(), method)(address(url, alices), body, format="json")
     assert response.status_code in (401, 403)
     assert snapshot(alice) == before
     assert LearningPlan.objects.count() == 1

@@ -16,7 +16,14 @@ from django.urls import reverse
 from careers.content.models import LearningTrack
 from careers.core.sending import TakenSender
 from careers.plans import nudges
-from careers.plans.emails import WEEKDAY_NAMES, NudgeComposer, advice_plain_text
+from careers.plans.emails import (
+    WEEKDAY_NAMES,
+    NudgeComposer,
+    advice_plain_text,
+    email_heatmap,
+    heatmap_summary,
+    next_focus,
+)
 from careers.plans.ledger import DeliveryLedger, deliveries_claim
 from careers.plans.links import (
     NudgeLinks,
@@ -33,6 +40,7 @@ from careers.plans.selectors import (
     tip_choose,
     tips_for_track,
 )
+from careers.plans.timeline import SKIP_REFILL_WEEKS
 from careers.plans.wire import NudgeEmail
 from tests.factories import LearningPlanFactory, UserFactory, WeeklyCheckinFactory
 from tests.plans.test_nudges import FIRST_SLOT, SLOT, START, Status
@@ -107,7 +115,7 @@ def test_it_lets_a_later_claim_take_over_what_is_still_pending(track):
 
 @pytest.mark.parametrize("backend", ["smtp", "locmem"])
 @pytest.mark.parametrize("count", [3, 12])
-def test_it_delivers_a_chunk_in_one_write_per_email_plus_a_fixed_twelve(
+def test_it_delivers_a_chunk_in_one_write_per_email_plus_a_fixed_thirteen(
     track, count, backend, request, settings, django_assert_num_queries
 ):
     if backend == "smtp":
@@ -116,11 +124,11 @@ def test_it_delivers_a_chunk_in_one_write_per_email_plus_a_fixed_twelve(
         settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     make_plans(track, count)
     [chunk] = nudges.nudges_dispatch(now=FIRST_SLOT).chunks
-    # The claim (1); deliveries with plan, learner and track, courses, steps, check-ins and
-    # verified addresses (5); tips, tips last sent, the advice rotation (3); one statement per
-    # email, taking it and recording the one before; the last one recorded (1); the advice
-    # shown counted (2: every email here shows the same item).
-    with django_assert_num_queries(12 + count):
+    # The claim (1); deliveries with plan, learner and track, courses, steps, check-ins,
+    # breaks and verified addresses (6); tips, tips last sent, the advice rotation (3); one
+    # statement per email, taking it and recording the one before; the last one recorded (1);
+    # the advice shown counted (2: every email here shows the same item).
+    with django_assert_num_queries(13 + count):
         assert nudges.nudges_deliver(delivery_ids=chunk) == ({"sent": count}, [])
     assert statuses() == {Status.SENT: count}
     assert set(NudgeDelivery.objects.values_list("attempts", flat=True)) == {1}
@@ -209,11 +217,21 @@ def reference_parts(delivery, *, progress, tip, advice) -> tuple[str, str, str]:
     """The three parts rendered for this one email alone, with the real plan, progress and
     learner in the context, as every nudge was rendered before emails shared renderings."""
     plan = delivery.plan
+    this_week = progress.this_week if progress.logged else None
     context = {
+        "kind": delivery.kind,
         "user": plan.owner,
         "plan": plan,
         "progress": progress,
         "focus": progress.focus,
+        "next_focus": next_focus(progress),
+        "logged_days": this_week.study_days_done if this_week else 0,
+        "logged_papers": this_week.papers_read if this_week else 0,
+        "days": [(WEEKDAY_NAMES[day.weekday], day.light, day.text) for day in progress.days],
+        "light_week": bool(progress.days) and all(day.light for day in progress.days),
+        "skip_refill_weeks": SKIP_REFILL_WEEKS,
+        "heatmap": email_heatmap(progress),
+        "heatmap_summary": heatmap_summary(progress),
         "tip": tip,
         "advice": advice,
         "advice_text": advice_plain_text(advice.body),
@@ -313,6 +331,7 @@ def test_it_puts_together_the_urls_reverse_gives(track, settings):
             "papers_1": action("papers", 1),
             "papers_2": action("papers", 2),
             "skip": action("skip"),
+            "pause": action("pause"),
             "settings": reverse("plans:plan_edit", args=[plan.pk]),
             "plan": reverse("plans:plan_detail", args=[plan.pk]),
             "unsubscribe": reverse(

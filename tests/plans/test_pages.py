@@ -59,6 +59,7 @@ def plan_data(track: LearningTrack, **overrides) -> dict:
         "prerequisite__matrix_multiplication": "on",
         "study_days": ["5", "6"],
         "papers_per_week": "2",
+        "skip_budget": "2",
         "nudges_enabled": "on",
         "nudge_weekday": "5",
         "nudge_hour": "9",
@@ -302,8 +303,11 @@ def test_it_logs_this_week_and_back_fills_a_past_week(alice_client, plan):
 
     response = alice_client.get(reverse("plans:plan_detail", args=[plan.pk]))
     html = response.content.decode()
-    # One missed week in eight does not break the streak.
+    # Weeks 1 and 3 ended with nothing logged: each used one of the plan's two skips, so the
+    # streak carries on (the skip budget replaced "one missed week in eight").
     assert response.context["progress"].streak == 2
+    assert response.context["progress"].skips_left == 0
+    assert "<strong>0 of 2 left</strong>" in html
     assert "2 weeks</strong>" in html
     assert "3 of 8 so far, about 39 a year at this pace." in html
     assert "Attention alone can replace recurrence." in html

@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from careers.content.models import LearningTrack
+from careers.plans.timeline import skips_refill_explained
 from tests.factories import LearningPlanFactory, WeeklyCheckinFactory
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -62,3 +63,19 @@ def test_it_words_the_note_under_the_handwriting_tip_on_its_own(seeded, alice, a
     html = plan_page(alice_client, plan)
     assert "Each check-in asks whether you did." not in html
     assert "Your weekly check-in asks whether you took notes by hand that week." in html
+
+
+def test_it_words_the_streak_by_the_plans_skip_budget(seeded, alice, alice_client):
+    """The fixed "one missed week in eight" gave way to a budget of skips the learner sets."""
+    track = LearningTrack.objects.get(slug="deep-learning-foundations")
+    plan = LearningPlanFactory(
+        owner=alice, track=track, start_date=date(2026, 11, 2), now=NOW, skip_budget=4
+    )
+    WeeklyCheckinFactory(plan=plan, week_start=date(2026, 11, 16), study_days_done=1)
+    html = plan_page(alice_client, plan)
+    assert "One missed week in eight" not in html
+    assert "neither counts nor breaks it" not in html
+    # Weeks 1 and 2 each used a skip.
+    assert "<strong>2 of 4 left</strong>" in html
+    assert skips_refill_explained(4) in html
+    assert "You hold up to 4 skips." in html

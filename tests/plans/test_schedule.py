@@ -10,7 +10,6 @@ from careers.plans.schedule import (
     plan_schedule,
     week_number,
     week_start,
-    weekly_streak,
 )
 
 SATURDAY, SUNDAY = 5, 6
@@ -161,44 +160,6 @@ def test_it_puts_the_ml_course_first_when_asked():
     assert schedule[10].course == "Machine Learning"
     assert schedule[11].course == "NN"
     assert not schedule[11].is_ml_course
-
-
-MONDAY = date(2026, 11, 23)
-
-
-def weeks_back(*offsets: int) -> list[date]:
-    return [MONDAY - timedelta(weeks=n) for n in offsets]
-
-
-@pytest.mark.parametrize(
-    ("logged", "skipped", "expected"),
-    [
-        (weeks_back(0, 1, 2, 3), [], 4),
-        # This week still in progress: the streak counts the weeks before it.
-        (weeks_back(1, 2, 3), [], 3),
-        # One missed week in eight is forgiven...
-        (weeks_back(0, 1, 3, 4, 5), [], 5),
-        # ...two within eight weeks end the streak at the second miss.
-        (weeks_back(0, 2, 4, 5), [], 2),
-        # Misses eight or more weeks apart are each forgiven.
-        (weeks_back(0, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12), [], 11),
-        # A week the learner chose to skip neither counts nor breaks the streak.
-        (weeks_back(0, 2, 3), weeks_back(1), 3),
-        ([], [], 0),
-    ],
-)
-def test_it_counts_a_forgiving_weekly_streak(logged, skipped, expected):
-    streak = weekly_streak(
-        logged=logged, skipped=skipped, current_week=MONDAY, first_week=MONDAY - timedelta(weeks=20)
-    )
-    assert streak == expected
-
-
-def test_it_stops_the_streak_at_the_plans_first_week():
-    streak = weekly_streak(
-        logged=weeks_back(0, 1), skipped=[], current_week=MONDAY, first_week=weeks_back(1)[0]
-    )
-    assert streak == 2
 
 
 def test_it_paces_two_papers_a_week_at_about_a_hundred_a_year():

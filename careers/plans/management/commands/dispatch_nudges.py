@@ -76,6 +76,7 @@ OUTCOME_WORDS = {
     "sent": "sent",
     "retry": "to be tried again later",
     "failed": "failed for good",
+    "cancelled": "not needed any more (a break began, or the week was logged)",
     "taken": "already sent or being sent by another worker",
 }
 _RANK = {outcome: rank for rank, outcome in enumerate(OUTCOME_WORDS)}
@@ -97,8 +98,12 @@ def _dispatch_summary(report: DispatchReport) -> str:
         f"{_count(report.claimed, 'plan was', 'plans were')} due a nudge: "
         f"{_count(report.created, 'email', 'emails')} to send"
     )
-    # A plan whose email for the week exists already (re-enabled within the week) gets none.
+    # A plan whose email for the week exists already (re-enabled within the week) gets none,
+    # nor one whose week is logged before its second reminder.
     already = report.claimed - report.created
     if already > 0:
-        summary += f", and {_count(already, 'plan', 'plans')} already had this week's email"
+        summary += (
+            f", and {_count(already, 'plan', 'plans')} already had this week's email or "
+            "needed none (the week logged before its reminder)"
+        )
     return summary + "."
