@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from careers.plans.timeline import STATE_LABELS, PlanWeek, WeekState
+from careers.plans.timeline import STATE_LABELS, PlanWeek, WeekState, week_counts
 
 PER_ROW = 13
 CELL = 20
@@ -141,9 +141,7 @@ def habit_heatmap(weeks: Sequence[PlanWeek]) -> Heatmap:
                 title=cell_title(week),
             )
         )
-    counts = dict.fromkeys(WeekState, 0)
-    for week in weeks:
-        counts[week.state] += 1
+    counts = week_counts(weeks)
     columns = min(len(weeks), PER_ROW) or 1
     return Heatmap(
         cells=cells,

@@ -33,7 +33,7 @@ from careers.plans.links import NudgeLinks, absolute
 from careers.plans.models import LearningPlan, NudgeDelivery
 from careers.plans.schedule import WEEK, WeekFocus, local_week_start
 from careers.plans.selectors import PlanProgress, plan_progress
-from careers.plans.timeline import SKIP_REFILL_WEEKS, STATE_LABELS, WeekState
+from careers.plans.timeline import SKIP_REFILL_WEEKS, STATE_LABELS, WeekState, week_counts
 from careers.plans.wire import NudgeEmail
 
 # The week a preview's sample plan is in: a few weeks along, so the email shows a focus, a
@@ -138,12 +138,9 @@ def email_heatmap(progress: PlanProgress) -> tuple[tuple[HeatmapCell, ...], ...]
 
 def heatmap_summary(progress: PlanProgress) -> str:
     """The heatmap in words: how many weeks of each kind."""
-    counts = dict.fromkeys(WeekState, 0)
-    for week in progress.plan_weeks():
-        counts[week.state] += 1
     return "; ".join(
         f"{STATE_LABELS[state].split(' (')[0].lower()}: {count}"
-        for state, count in counts.items()
+        for state, count in week_counts(progress.plan_weeks()).items()
         if count
     )
 

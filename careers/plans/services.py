@@ -411,22 +411,33 @@ def break_delete(*, plan: LearningPlan, item: PlanBreak, now: datetime | None = 
 PAUSE_WEEKS = 2
 
 
-def break_pause(
+def break_pause_span(
     *, plan: LearningPlan, week: date, now: datetime | None = None
-) -> tuple[PlanBreak, bool]:
-    """The email's "pause for two weeks": a break of ``PAUSE_WEEKS`` weeks from the email's
-    ``week`` (from this week, for an email read late). Returns the break and whether it is
-    new: when a break covers that week already, it is that one and nothing changes."""
+) -> tuple[PlanBreak | None, Break]:
+    """What the email's "pause for two weeks" would do: the break already covering its first
+    week, if one does, and the weeks it would take otherwise, ``PAUSE_WEEKS`` of them from
+    the email's ``week`` (from this week, for an email read late)."""
     now = now or timezone.now()
     start = max(week, local_week_start(now, plan.timezone))
     current = next((b for b in plan_breaks(plan=plan) if b.start <= start <= b.end), None)
+    return current, Break.of_days(start, start + (PAUSE_WEEKS - 1) * WEEK)
+
+
+def break_pause(
+    *, plan: LearningPlan, week: date, now: datetime | None = None
+) -> tuple[PlanBreak, bool]:
+    """The email's "pause for two weeks" (``break_pause_span``). Returns the break and whether
+    it is new: when a break covers that week already, it is that one and nothing changes."""
+    now = now or timezone.now()
+    current, span = break_pause_span(plan=plan, week=week, now=now)
     if current is not None:
         return current, False
+    start = span.start
     try:
         item = break_create(
             plan=plan,
             start=start,
-            end=start + (PAUSE_WEEKS - 1) * WEEK,
+            end=span.end,
             reason="Paused from the weekly email",
             now=now,
         )

@@ -121,10 +121,15 @@ class Timeline:
         return self.current is not None and self.current.state == WeekState.BREAK
 
     def counts(self) -> dict[WeekState, int]:
-        found = dict.fromkeys(WeekState, 0)
-        for week in self.weeks:
-            found[week.state] += 1
-        return found
+        return week_counts(self.weeks)
+
+
+def week_counts(weeks: Iterable[PlanWeek]) -> dict[WeekState, int]:
+    """How many of ``weeks`` are in each state, every state named."""
+    found = dict.fromkeys(WeekState, 0)
+    for week in weeks:
+        found[week.state] += 1
+    return found
 
 
 def plan_timeline(

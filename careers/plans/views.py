@@ -18,7 +18,6 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,16 +38,15 @@ from careers.plans.links import (
 )
 from careers.plans.models import LearningPlan
 from careers.plans.plan_page import PLAN_PAGE_PREFETCH, plan_page_context
-from careers.plans.schedule import WEEK, local_week_start, week_parse, week_start
+from careers.plans.schedule import week_parse, week_start
 from careers.plans.selectors import (
     PLAN_PAGE_TIPS,
     calendar_plans,
-    plan_breaks,
     plan_for_link,
 )
 from careers.plans.services import (
-    PAUSE_WEEKS,
     break_pause,
+    break_pause_span,
     checkin_record_action,
     plan_nudges_stop,
 )
@@ -302,8 +300,7 @@ def _nudge_pause(
 ) -> HttpResponse:
     """The email's "pause for two weeks": the GET says which weeks the break would cover,
     the POST plans it. A break already covering them is the outcome, not an error."""
-    start = max(action.week, local_week_start(timezone.now(), plan.timezone))
-    under_way = next((b for b in plan_breaks(plan=plan) if b.start <= start <= b.end), None)
+    under_way, span = break_pause_span(plan=plan, week=action.week)
     if under_way is not None:
         return render(
             request,
@@ -319,7 +316,7 @@ def _nudge_pause(
     return render(
         request,
         "plans/nudges/pause_confirm.html",
-        {**context, "start": start, "end": start + (PAUSE_WEEKS - 1) * WEEK + timedelta(days=6)},
+        {**context, "start": span.start, "end": span.end},
     )
 
 
